@@ -1,0 +1,64 @@
+-- Bad options, bad input and bad models are clear errors, never crashes.
+CREATE SCHEMA test_pca_errors;
+SET search_path = test_pca_errors, public;
+\set VERBOSITY default
+SET extra_float_digits = 0;
+
+CREATE TABLE pts AS SELECT ARRAY[i, i % 7, i % 3]::float8[] AS x FROM generate_series(1, 20) i;
+
+-- options: unknown key, wrong types, out of range, conflicting keys
+SELECT pca_train(x, '{"component": 2}') FROM pts;
+SELECT pca_train(x, '{"components": 0}') FROM pts;
+SELECT pca_train(x, '{"components": 2.5}') FROM pts;
+SELECT pca_train(x, '{"components": "2"}') FROM pts;
+SELECT pca_train(x, '{"components": 4}') FROM pts;
+SELECT pca_train(x, '{"variance": 0}') FROM pts;
+SELECT pca_train(x, '{"variance": 1.5}') FROM pts;
+SELECT pca_train(x, '{"scale": "minmax"}') FROM pts;
+SELECT pca_train(x, '{"scale": 1}') FROM pts;
+SELECT pca_train(x, '{"whiten": "yes"}') FROM pts;
+SELECT pca_train(x, '{"components": 1, "variance": 0.5}') FROM pts;
+SELECT pca_train(x, '[1, 2]') FROM pts;
+SELECT pca_train(x, '3') FROM pts;
+-- options must not change from row to row
+SELECT pca_train(x, jsonb_build_object('components', 1 + (x[1] > 10)::int)) FROM pts;
+
+-- input rows: dimensions, NULL elements, non-finite values, widths
+SELECT pca_train(x) FROM (VALUES ('{{1,2},{3,4}}'::float8[])) v(x);
+SELECT pca_train(x) FROM (VALUES ('{}'::float8[])) v(x);
+SELECT pca_train(x) FROM (VALUES ('{1,NULL}'::float8[])) v(x);
+SELECT pca_train(x) FROM (VALUES ('{1,2}'::float8[]), ('{1,NaN}')) v(x);
+SELECT pca_train(x) FROM (VALUES ('{1,2}'::float8[]), ('{Infinity,1}')) v(x);
+SELECT pca_train(x) FROM (VALUES ('{1,2}'::real[]), ('{-Infinity,1}')) v(x);
+SELECT pca_train(x) FROM (VALUES ('{1,2}'::float8[]), ('{1,2,3}')) v(x);
+SELECT pca_train(x) FROM (VALUES ('{1,2}'::float8[])) v(x);
+SELECT pca_train(array_fill(1.0::float8, ARRAY[5000]));
+
+-- scoring input: width must match the model; same checks as training
+CREATE TABLE m AS SELECT pca_train(x, '{"components": 2}') AS model FROM pts;
+SELECT ae_anomaly_score(model, '{1,2}'::float8[]) FROM m;
+SELECT ae_encode(model, '{1,2,3,4}'::real[]) FROM m;
+SELECT ae_decode(model, '{1,2,3}'::float8[]) FROM m;
+SELECT ae_reconstruct(model, '{1,NULL,3}'::float8[]) FROM m;
+SELECT ae_anomaly_score(model, '{1,NaN,3}'::float8[]) FROM m;
+SELECT ae_encode(model, '{{1,2,3}}'::float8[]) FROM m;
+SELECT ae_anomaly_score(model, NULL::float8[]) IS NULL AS strict FROM m;
+
+-- models: anything that is not a valid model is refused with a reason
+SELECT ae_model_info('\x'::bytea);
+SELECT ae_model_info('hello world, this is not a model at all'::bytea);
+SELECT ae_anomaly_score(substr(model, 1, 40), '{1,2,3}'::float8[]) FROM m;
+SELECT ae_anomaly_score(substr(model, 1, octet_length(model) - 1), '{1,2,3}'::float8[]) FROM m;
+SELECT ae_anomaly_score(model || '\x00'::bytea, '{1,2,3}'::float8[]) FROM m;
+-- a flipped payload bit: checksum mismatch
+SELECT ae_model_info(set_byte(model, 100, get_byte(model, 100) # 1)) FROM m;
+-- newer format version (byte 4) is refused before anything else is read
+-- (unknown flags and sections behind a valid checksum: see test/unit/test_model.c)
+SELECT ae_model_info(set_byte(model, 4, 9)) FROM m;
+SELECT pca_components('\x00'::bytea);
+
+-- aggregate support functions refuse broken states and direct calls
+SELECT pca_train_accum(NULL::bytea, '{1,2}'::float8[]);
+SELECT pca_train_combine('\x00'::bytea, '\x00'::bytea);
+SELECT pca_train_final('\x0102030405'::bytea);
+SELECT pca_train_final(decode(repeat('00', 200), 'hex'));

@@ -1,0 +1,70 @@
+-- Parallel plans (partial aggregates merged by the combine function) give
+-- the serial answer.
+CREATE SCHEMA test_pca_parallel;
+SET search_path = test_pca_parallel, public;
+SET extra_float_digits = 0;
+
+CREATE TABLE big AS
+SELECT i AS id, i % 5 AS grp,
+       ARRAY[sin(i), cos(i * 0.5), (i % 17)::float8, sqrt(i), sin(i * 0.1) * 3, (i % 3)::float8]::float8[] AS x
+FROM generate_series(1, 60000) i;
+ANALYZE big;
+
+-- does the plan of a query contain a Partial Aggregate under a Gather?
+CREATE FUNCTION plan_has_partial_agg(q text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE line text; found_partial boolean := false; found_gather boolean := false;
+BEGIN
+  FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
+    found_partial := found_partial OR line LIKE '%Partial Aggregate%' OR line LIKE '%Partial HashAggregate%'
+                     OR line LIKE '%Partial GroupAggregate%';
+    found_gather := found_gather OR line LIKE '%Gather%';
+  END LOOP;
+  RETURN found_partial AND found_gather;
+END $$;
+
+-- did a parallel run of the query launch workers?
+CREATE FUNCTION workers_launched(q text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE line text; launched boolean := false;
+BEGIN
+  FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP
+    launched := launched OR line ~ 'Workers Launched: [1-9]';
+  END LOOP;
+  RETURN launched;
+END $$;
+
+SET max_parallel_workers_per_gather = 0;
+CREATE TABLE serial AS SELECT pca_train(x, '{"components": 3}') AS model FROM big;
+CREATE TABLE serial_grp AS SELECT grp, pca_train(x, '{"components": 2}') AS model FROM big GROUP BY grp;
+
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+
+SELECT plan_has_partial_agg('SELECT pca_train(x, ''{"components": 3}'') FROM big') AS parallel_plan;
+SELECT workers_launched('SELECT pca_train(x, ''{"components": 3}'') FROM big') AS workers_launched;
+CREATE TABLE par AS SELECT pca_train(x, '{"components": 3}') AS model FROM big;
+SELECT plan_has_partial_agg('SELECT grp, pca_train(x, ''{"components": 2}'') FROM big GROUP BY grp') AS parallel_group_plan;
+CREATE TABLE par_grp AS SELECT grp, pca_train(x, '{"components": 2}') AS model FROM big GROUP BY grp;
+
+-- same eigenvalues and loadings to 1e-9 relative
+SELECT (ae_model_info(p.model)->'n_rows')::int AS n,
+       max(abs(a.eigenvalue - b.eigenvalue) / b.eigenvalue) < 1e-9 AS eigenvalues_equal,
+       max((SELECT max(abs(u - v)) FROM unnest(a.loadings, b.loadings) t(u, v))) < 1e-9 AS loadings_equal
+FROM par p, serial s, pca_components(p.model) a JOIN pca_components(s.model) b USING (component)
+GROUP BY p.model;
+
+SELECT p.grp, (ae_model_info(p.model)->'n_rows')::int AS n,
+       max(abs(a.eigenvalue - b.eigenvalue) / b.eigenvalue) < 1e-9 AS eigenvalues_equal
+FROM par_grp p JOIN serial_grp s USING (grp),
+     pca_components(p.model) a JOIN pca_components(s.model) b USING (component)
+GROUP BY p.grp, p.model ORDER BY p.grp;
+
+-- scoring in parallel gives the serial scores
+SELECT plan_has_partial_agg('SELECT sum(ae_anomaly_score((SELECT model FROM serial), x)) FROM big') AS parallel_scoring;
+CREATE TABLE par_scores AS SELECT sum(ae_anomaly_score((SELECT model FROM serial), x)) AS s FROM big;
+RESET max_parallel_workers_per_gather;
+SET max_parallel_workers_per_gather = 0;
+SELECT abs(p.s - (SELECT sum(ae_anomaly_score((SELECT model FROM serial), x)) FROM big)) / p.s < 1e-9 AS scores_equal
+FROM par_scores p;

@@ -1,0 +1,895 @@
+/*-------------------------------------------------------------------------
+ *
+ * ae_nn.c
+ *	  The autoencoder network: configuration defaults and checks, layer
+ *	  layout and initialisation, mini-batch forward and backward passes
+ *	  over BLAS, one-row and batch inference, introspection, and the NNET
+ *	  section of the model format.
+ *
+ * Layers are dense: y = act(x W^T + b), evaluated for a whole mini-batch
+ * with one GEMM and a tight loop for bias and activation.  Losses live in
+ * ae_nn_loss.c, optimisers in ae_optim.c and the training loop in
+ * ae_train.c, so new layer kinds and new penalties stay independent.
+ *
+ * NNET payload, version 1 (little-endian):
+ *	 u32 version, u32 n_inputs, u32 n_hidden, u32 hidden[n_hidden],
+ *	 u32 activation, u32 output_activation, u32 flags (bit 0: tied weights),
+ *	 u64 n_params, then n_params float32: all weight matrices in layer
+ *	 order (n_out x n_in row-major; tied decoders have none), then all
+ *	 biases in layer order.  The payload must be consumed exactly.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "ae_nn_int.h"
+
+#include <math.h>
+#include <string.h>
+
+#define AE_NNET_FLAG_TIED		0x0001u
+#define AE_NNET_KNOWN_FLAGS		AE_NNET_FLAG_TIED
+#define AE_FORWARD_CHUNK		256
+/* Largest network: its float32 parameters must fit in a model. */
+#define AE_MAX_PARAMS			(AE_MAX_MODEL_BYTES / sizeof(float))
+
+/* ---------- configuration ---------- */
+
+/* Fill the network defaults: one code layer of 2 units, relu, linear out. */
+void
+ae_net_config_defaults(AeNetConfig *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->n_inputs = 0;
+	cfg->n_hidden = 1;
+	cfg->hidden[0] = 2;
+	cfg->activation = AE_ACT_RELU;
+	cfg->output_activation = AE_ACT_LINEAR;
+	cfg->tied_weights = false;
+}
+
+/* Width of level i: 0 is the input, 1..n_hidden the encoder layers. */
+static int
+level_width(const AeNetConfig *cfg, int i)
+{
+	return i == 0 ? cfg->n_inputs : cfg->hidden[i - 1];
+}
+
+/* Count stored parameters of a (range-checked) config without overflow. */
+static bool
+config_param_count(const AeNetConfig *cfg, size_t *n_params, size_t *n_weights)
+{
+	size_t		weights = 0;
+	size_t		biases = 0;
+
+	for (int i = 0; i < cfg->n_hidden; i++)
+	{
+		size_t		a = (size_t) level_width(cfg, i);
+		size_t		b = (size_t) level_width(cfg, i + 1);
+		size_t		m;
+
+		if (!ae_size_mul(a, b, &m) ||
+			!ae_size_add(weights, m, &weights))
+			return false;
+		if (!cfg->tied_weights && !ae_size_add(weights, m, &weights))
+			return false;
+		/* encoder bias b, decoder bias a */
+		if (!ae_size_add(biases, a, &biases) ||
+			!ae_size_add(biases, b, &biases))
+			return false;
+	}
+	if (!ae_size_add(weights, biases, n_params))
+		return false;
+	*n_weights = weights;
+	return true;
+}
+
+/*
+ * Check ranges of a configuration.  Internal networks (the shallow
+ * autoencoders of layer-wise pretraining) may use any activation at the
+ * output; user-facing ones only linear or sigmoid.
+ */
+static AeStatus
+config_check(const AeNetConfig *cfg, bool any_output, AeError *err)
+{
+	size_t		np,
+				nw;
+
+	if (cfg->n_inputs < 1 || cfg->n_inputs > AE_MAX_UNITS ||
+		cfg->n_inputs > AE_MAX_FEATURES)
+		return ae_fail(err, AE_EINVAL, "number of inputs %d out of range 1..%d",
+					   cfg->n_inputs, AE_MAX_UNITS);
+	if (cfg->n_hidden < 1 || cfg->n_hidden > AE_MAX_LAYERS)
+		return ae_fail(err, AE_EINVAL,
+					   "number of hidden layers %d out of range 1..%d",
+					   cfg->n_hidden, AE_MAX_LAYERS);
+	for (int i = 0; i < cfg->n_hidden; i++)
+		if (cfg->hidden[i] < 1 || cfg->hidden[i] > AE_MAX_UNITS)
+			return ae_fail(err, AE_EINVAL,
+						   "hidden layer %d has %d units, expected 1..%d",
+						   i + 1, cfg->hidden[i], AE_MAX_UNITS);
+	if ((int) cfg->activation < (int) AE_ACT_LINEAR ||
+		(int) cfg->activation > (int) AE_ACT_LEAKY_RELU)
+		return ae_fail(err, AE_EINVAL, "unknown activation %d",
+					   (int) cfg->activation);
+	if ((int) cfg->output_activation < (int) AE_ACT_LINEAR ||
+		(int) cfg->output_activation > (int) AE_ACT_LEAKY_RELU ||
+		(!any_output && cfg->output_activation != AE_ACT_LINEAR &&
+		 cfg->output_activation != AE_ACT_SIGMOID))
+		return ae_fail(err, AE_EINVAL,
+					   "output activation must be linear or sigmoid");
+	if (!config_param_count(cfg, &np, &nw) || np > AE_MAX_PARAMS)
+		return ae_fail(err, AE_ELIMIT,
+					   "network too large: more than %zu parameters",
+					   (size_t) AE_MAX_PARAMS);
+	return AE_OK;
+}
+
+/* Check ranges of a network configuration. */
+AeStatus
+ae_net_config_validate(const AeNetConfig *cfg, AeError *err)
+{
+	return config_check(cfg, false, err);
+}
+
+/* SQL-facing name of an activation. */
+const char *
+ae_activation_name(AeActivation a)
+{
+	switch (a)
+	{
+		case AE_ACT_LINEAR:
+			return "linear";
+		case AE_ACT_RELU:
+			return "relu";
+		case AE_ACT_SIGMOID:
+			return "sigmoid";
+		case AE_ACT_TANH:
+			return "tanh";
+		case AE_ACT_ELU:
+			return "elu";
+		case AE_ACT_LEAKY_RELU:
+			return "leaky_relu";
+	}
+	return "unknown";
+}
+
+/* SQL-facing name of an optimiser. */
+const char *
+ae_optimizer_name(AeOptimizer o)
+{
+	switch (o)
+	{
+		case AE_OPT_ADAM:
+			return "adam";
+		case AE_OPT_SGD:
+			return "sgd";
+		case AE_OPT_MOMENTUM:
+			return "momentum";
+		case AE_OPT_RMSPROP:
+			return "rmsprop";
+		case AE_OPT_ADADELTA:
+			return "adadelta";
+	}
+	return "unknown";
+}
+
+/* SQL-facing name of a loss. */
+const char *
+ae_loss_name(AeLoss l)
+{
+	switch (l)
+	{
+		case AE_LOSS_MSE:
+			return "mse";
+		case AE_LOSS_BCE:
+			return "bce";
+	}
+	return "unknown";
+}
+
+/* ---------- construction ---------- */
+
+/* Allocate a network (any output activation allowed); parameters zero. */
+AeNet *
+ae_net_create(const AeNetConfig *cfg, AeError *err)
+{
+	AeNet	   *net;
+	int			H = cfg->n_hidden;
+	int			L = 2 * H;
+	size_t		w_off = 0;
+	size_t		b_off;
+
+	if (config_check(cfg, true, err) != AE_OK)
+		return NULL;
+	net = ae_alloc0(sizeof(AeNet));
+	if (!net)
+	{
+		ae_fail(err, AE_ENOMEM, "out of memory creating network");
+		return NULL;
+	}
+	net->cfg = *cfg;
+	for (int i = H; i < AE_MAX_LAYERS; i++)
+		net->cfg.hidden[i] = 0;
+	net->n_layers = L;
+	config_param_count(cfg, &net->n_params, &net->n_weights);
+	b_off = net->n_weights;
+	net->max_width = 0;
+	for (int i = 0; i <= H; i++)
+		if (level_width(cfg, i) > net->max_width)
+			net->max_width = level_width(cfg, i);
+
+	for (int l = 0; l < L; l++)
+	{
+		AeLayer    *ly = &net->layers[l];
+
+		if (l < H)
+		{
+			ly->n_in = level_width(cfg, l);
+			ly->n_out = level_width(cfg, l + 1);
+		}
+		else
+		{
+			int			j = L - l;
+
+			ly->n_in = level_width(cfg, j);
+			ly->n_out = level_width(cfg, j - 1);
+		}
+		ly->act = (l == L - 1) ? cfg->output_activation : cfg->activation;
+		if (l >= H && cfg->tied_weights)
+		{
+			const AeLayer *twin = &net->layers[L - 1 - l];
+
+			ly->owns_weights = false;
+			ly->transposed = true;
+			ly->w_off = twin->w_off;
+		}
+		else
+		{
+			ly->owns_weights = true;
+			ly->transposed = false;
+			ly->w_off = w_off;
+			w_off += (size_t) ly->n_in * (size_t) ly->n_out;
+		}
+		ly->b_off = b_off;
+		b_off += (size_t) ly->n_out;
+	}
+
+	net->params = ae_alloc_array(net->n_params, sizeof(ae_real));
+	net->row_a = ae_alloc_array((size_t) net->max_width, sizeof(ae_real));
+	net->row_b = ae_alloc_array((size_t) net->max_width, sizeof(ae_real));
+	if (!net->params || !net->row_a || !net->row_b)
+	{
+		ae_fail(err, AE_ENOMEM, "out of memory allocating %zu parameters",
+				net->n_params);
+		ae_net_free(net);
+		return NULL;
+	}
+	return net;
+}
+
+/* Free a network; NULL is ignored. */
+void
+ae_net_free(AeNet *net)
+{
+	if (!net)
+		return;
+	ae_free(net->params);
+	ae_free(net->row_a);
+	ae_free(net->row_b);
+	ae_free(net);
+}
+
+/* He uniform for the relu family, Glorot uniform otherwise; zero biases. */
+void
+ae_net_init_weights(AeNet *net, uint64_t seed)
+{
+	AeRng		rng;
+
+	ae_rng_seed(&rng, seed ^ 0x5EEDC0DE1A7E5ull);
+	memset(net->params, 0, net->n_params * sizeof(ae_real));
+	for (int l = 0; l < net->n_layers; l++)
+	{
+		const AeLayer *ly = &net->layers[l];
+		size_t		n = (size_t) ly->n_in * (size_t) ly->n_out;
+		ae_real    *w = net->params + ly->w_off;
+		double		limit;
+
+		if (!ly->owns_weights)
+			continue;
+		if (ly->act == AE_ACT_RELU || ly->act == AE_ACT_ELU ||
+			ly->act == AE_ACT_LEAKY_RELU)
+			limit = sqrt(6.0 / ly->n_in);
+		else
+			limit = sqrt(6.0 / (ly->n_in + ly->n_out));
+		for (size_t i = 0; i < n; i++)
+			w[i] = (ae_real) ((2.0 * ae_rng_uniform(&rng) - 1.0) * limit);
+	}
+}
+
+/* ---------- activations ---------- */
+
+/* Apply an activation elementwise, in place. */
+void
+ae_act_forward(AeActivation act, ae_real *z, size_t count)
+{
+	size_t		i;
+
+	switch (act)
+	{
+		case AE_ACT_LINEAR:
+			break;
+		case AE_ACT_RELU:
+			for (i = 0; i < count; i++)
+				z[i] = z[i] > 0 ? z[i] : 0;
+			break;
+		case AE_ACT_SIGMOID:
+			for (i = 0; i < count; i++)
+				z[i] = 1 / (1 + AE_EXP(-z[i]));
+			break;
+		case AE_ACT_TANH:
+			for (i = 0; i < count; i++)
+				z[i] = AE_TANH(z[i]);
+			break;
+		case AE_ACT_ELU:
+			for (i = 0; i < count; i++)
+				z[i] = z[i] > 0 ? z[i] : AE_EXPM1(z[i]);
+			break;
+		case AE_ACT_LEAKY_RELU:
+			for (i = 0; i < count; i++)
+				z[i] = z[i] > 0 ? z[i] : (ae_real) AE_LEAKY_SLOPE * z[i];
+			break;
+	}
+}
+
+/* Multiply g by the activation's derivative, expressed through its output. */
+void
+ae_act_backward(AeActivation act, const ae_real *a, ae_real *g, size_t count)
+{
+	size_t		i;
+
+	switch (act)
+	{
+		case AE_ACT_LINEAR:
+			break;
+		case AE_ACT_RELU:
+			for (i = 0; i < count; i++)
+				g[i] = a[i] > 0 ? g[i] : 0;
+			break;
+		case AE_ACT_SIGMOID:
+			for (i = 0; i < count; i++)
+				g[i] *= a[i] * (1 - a[i]);
+			break;
+		case AE_ACT_TANH:
+			for (i = 0; i < count; i++)
+				g[i] *= 1 - a[i] * a[i];
+			break;
+		case AE_ACT_ELU:
+			for (i = 0; i < count; i++)
+				g[i] = a[i] > 0 ? g[i] : g[i] * (a[i] + 1);
+			break;
+		case AE_ACT_LEAKY_RELU:
+			for (i = 0; i < count; i++)
+				g[i] = a[i] > 0 ? g[i] : (ae_real) AE_LEAKY_SLOPE * g[i];
+			break;
+	}
+}
+
+/* ---------- batch forward / backward ---------- */
+
+/* y = x W^T + b for n rows (no activation). */
+static void
+layer_affine(const AeNet *net, int l, const ae_real *x, int n, ae_real *y)
+{
+	const AeLayer *ly = &net->layers[l];
+	const ae_real *W = net->params + ly->w_off;
+	const ae_real *b = net->params + ly->b_off;
+	int			m = ly->n_out;
+
+	if (!ly->transposed)
+		AE_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, n, m, ly->n_in,
+				1, x, ly->n_in, W, ly->n_in, 0, y, m);
+	else
+		AE_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, m, ly->n_in,
+				1, x, ly->n_in, W, m, 0, y, m);
+	for (int i = 0; i < n; i++)
+	{
+		ae_real    *yr = y + (size_t) i * m;
+
+		for (int j = 0; j < m; j++)
+			yr[j] += b[j];
+	}
+}
+
+/* Allocate a workspace for up to rows rows. */
+AeStatus
+ae_work_init(AeBatchWork *w, const AeNet *net, int rows, AeError *err)
+{
+	size_t		mw = (size_t) net->max_width;
+	int			L = net->n_layers;
+
+	memset(w, 0, sizeof(*w));
+	w->rows = rows;
+	w->n_layers = L;
+	for (int l = 0; l < L; l++)
+	{
+		w->out[l + 1] = ae_alloc_array((size_t) rows * net->layers[l].n_out,
+									   sizeof(ae_real));
+		w->act[l + 1] = w->out[l + 1];
+		if (!w->out[l + 1])
+			goto oom;
+	}
+	w->zout = ae_alloc_array((size_t) rows * net->layers[L - 1].n_out,
+							 sizeof(ae_real));
+	w->delta_a = ae_alloc_array((size_t) rows * mw, sizeof(ae_real));
+	w->delta_b = ae_alloc_array((size_t) rows * mw, sizeof(ae_real));
+	if (!w->zout || !w->delta_a || !w->delta_b)
+		goto oom;
+	return AE_OK;
+
+oom:
+	ae_work_free(w);
+	return ae_fail(err, AE_ENOMEM, "out of memory for a %d-row workspace", rows);
+}
+
+/* Free a workspace's buffers. */
+void
+ae_work_free(AeBatchWork *w)
+{
+	for (int l = 0; l <= AE_NN_MAX_NET_LAYERS; l++)
+	{
+		ae_free(w->out[l]);
+		w->out[l] = NULL;
+		w->act[l] = NULL;
+	}
+	ae_free(w->zout);
+	ae_free(w->delta_a);
+	ae_free(w->delta_b);
+	w->zout = w->delta_a = w->delta_b = NULL;
+}
+
+/* Forward layers first..last of n rows; x is the input of layer first. */
+void
+ae_nn_forward_range(const AeNet *net, AeBatchWork *w, const ae_real *x, int n,
+					int first, int last)
+{
+	int			L = net->n_layers;
+
+	w->act[first] = x;
+	for (int l = first; l <= last; l++)
+	{
+		const AeLayer *ly = &net->layers[l];
+		ae_real    *y = w->out[l + 1];
+		size_t		cnt = (size_t) n * ly->n_out;
+
+		layer_affine(net, l, w->act[l], n, y);
+		if (l == L - 1)
+			memcpy(w->zout, y, cnt * sizeof(ae_real));
+		ae_act_forward(ly->act, y, cnt);
+		w->act[l + 1] = y;
+	}
+}
+
+/* Full forward pass of n rows. */
+void
+ae_nn_forward(const AeNet *net, AeBatchWork *w, const ae_real *x, int n)
+{
+	ae_nn_forward_range(net, w, x, n, 0, net->n_layers - 1);
+}
+
+/* Back-propagate after ae_nn_forward; dz must be w->delta_a or delta_b. */
+void
+ae_nn_backward(const AeNet *net, AeBatchWork *w, int n, ae_real *dz,
+			   ae_real *grad)
+{
+	ae_real    *D = dz;
+	ae_real    *other = (dz == w->delta_a) ? w->delta_b : w->delta_a;
+
+	for (int l = net->n_layers - 1; l >= 0; l--)
+	{
+		const AeLayer *ly = &net->layers[l];
+		const ae_real *X = w->act[l];
+		const ae_real *W = net->params + ly->w_off;
+		ae_real    *gW = grad + ly->w_off;
+		ae_real    *gb = grad + ly->b_off;
+		int			m = ly->n_out;
+		int			k = ly->n_in;
+		/* a tied matrix gets its decoder part first, then the encoder's */
+		ae_real		beta = (net->cfg.tied_weights && ly->owns_weights) ? 1 : 0;
+
+		if (!ly->transposed)
+			AE_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, m, k, n,
+					1, D, m, X, k, beta, gW, k);
+		else
+			AE_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, k, m, n,
+					1, X, k, D, m, beta, gW, m);
+
+		memset(gb, 0, (size_t) m * sizeof(ae_real));
+		for (int i = 0; i < n; i++)
+		{
+			const ae_real *dr = D + (size_t) i * m;
+
+			for (int j = 0; j < m; j++)
+				gb[j] += dr[j];
+		}
+
+		if (l == 0)
+			break;
+		if (!ly->transposed)
+			AE_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, k, m,
+					1, D, m, W, k, 0, other, k);
+		else
+			AE_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, n, k, m,
+					1, D, m, W, m, 0, other, k);
+		ae_act_backward(net->layers[l - 1].act, w->act[l], other,
+						(size_t) n * k);
+		{
+			ae_real    *tmp = D;
+
+			D = other;
+			other = tmp;
+		}
+	}
+}
+
+/* ---------- inference ---------- */
+
+/* Number of inputs (features). */
+int
+ae_net_n_inputs(const AeNet *net)
+{
+	return net->cfg.n_inputs;
+}
+
+/* Width of the code layer. */
+int
+ae_net_code_size(const AeNet *net)
+{
+	return net->cfg.hidden[net->cfg.n_hidden - 1];
+}
+
+/* Copy out the architecture. */
+void
+ae_net_get_config(const AeNet *net, AeNetConfig *cfg)
+{
+	*cfg = net->cfg;
+}
+
+/* Run layers first..last on one row held in net->row_a; result in *res. */
+static ae_real *
+row_forward(AeNet *net, int first, int last)
+{
+	ae_real    *x = net->row_a;
+	ae_real    *y = net->row_b;
+
+	for (int l = first; l <= last; l++)
+	{
+		ae_real    *t;
+
+		layer_affine(net, l, x, 1, y);
+		ae_act_forward(net->layers[l].act, y, (size_t) net->layers[l].n_out);
+		t = x;
+		x = y;
+		y = t;
+	}
+	return x;
+}
+
+/* Encode one scaled row (n_inputs floats) into code (code_size floats). */
+void
+ae_net_encode(AeNet *net, const float *x, float *code)
+{
+	int			d = net->cfg.n_inputs;
+	int			k = ae_net_code_size(net);
+	ae_real    *r;
+
+	for (int i = 0; i < d; i++)
+		net->row_a[i] = (ae_real) x[i];
+	r = row_forward(net, 0, net->cfg.n_hidden - 1);
+	for (int i = 0; i < k; i++)
+		code[i] = (float) r[i];
+}
+
+/* Decode one code into a scaled reconstruction (n_inputs floats). */
+void
+ae_net_decode(AeNet *net, const float *code, float *out)
+{
+	int			d = net->cfg.n_inputs;
+	int			k = ae_net_code_size(net);
+	ae_real    *r;
+
+	for (int i = 0; i < k; i++)
+		net->row_a[i] = (ae_real) code[i];
+	r = row_forward(net, net->cfg.n_hidden, net->n_layers - 1);
+	for (int i = 0; i < d; i++)
+		out[i] = (float) r[i];
+}
+
+/* Reconstruct n rows (and optionally their codes), in chunks. */
+AeStatus
+ae_net_forward_batch(AeNet *net, const float *x, int64_t n, float *code,
+					 float *out, AeError *err)
+{
+	AeBatchWork w;
+	int			d = net->cfg.n_inputs;
+	int			k = ae_net_code_size(net);
+	int			H = net->cfg.n_hidden;
+	int			chunk;
+	AeStatus	st;
+
+#ifdef AE_NN_DOUBLE
+	ae_real    *xin;
+#endif
+
+	if (n < 0)
+		return ae_fail(err, AE_EINVAL, "negative row count");
+	if (n == 0)
+		return AE_OK;
+	chunk = n < AE_FORWARD_CHUNK ? (int) n : AE_FORWARD_CHUNK;
+	st = ae_work_init(&w, net, chunk, err);
+	if (st != AE_OK)
+		return st;
+#ifdef AE_NN_DOUBLE
+	xin = ae_alloc_array((size_t) chunk * d, sizeof(ae_real));
+	if (!xin)
+	{
+		ae_work_free(&w);
+		return ae_fail(err, AE_ENOMEM, "out of memory");
+	}
+#endif
+	for (int64_t r0 = 0; r0 < n; r0 += chunk)
+	{
+		int			m = (n - r0 < chunk) ? (int) (n - r0) : chunk;
+		const float *xr = x + (size_t) r0 * d;
+		const ae_real *in;
+
+#ifdef AE_NN_DOUBLE
+		for (size_t i = 0; i < (size_t) m * d; i++)
+			xin[i] = xr[i];
+		in = xin;
+#else
+		in = xr;
+#endif
+		ae_nn_forward(net, &w, in, m);
+		if (code)
+		{
+			const ae_real *c = w.act[H];
+
+			for (size_t i = 0; i < (size_t) m * k; i++)
+				code[(size_t) r0 * k + i] = (float) c[i];
+		}
+		if (out)
+		{
+			const ae_real *o = w.act[net->n_layers];
+
+			for (size_t i = 0; i < (size_t) m * d; i++)
+				out[(size_t) r0 * d + i] = (float) o[i];
+		}
+	}
+#ifdef AE_NN_DOUBLE
+	ae_free(xin);
+#endif
+	ae_work_free(&w);
+	return AE_OK;
+}
+
+/* ---------- introspection ---------- */
+
+/* Stored floats: weights (shared once when tied) plus all biases. */
+int64_t
+ae_net_parameter_count(const AeNet *net)
+{
+	return (int64_t) net->n_params;
+}
+
+/* Encoder plus decoder layers. */
+int
+ae_net_layer_count(const AeNet *net)
+{
+	return net->n_layers;
+}
+
+/* Input and output width of a layer (0 and 0 if out of range). */
+void
+ae_net_layer_shape(const AeNet *net, int layer, int *n_in, int *n_out)
+{
+	if (layer < 0 || layer >= net->n_layers)
+	{
+		*n_in = *n_out = 0;
+		return;
+	}
+	*n_in = net->layers[layer].n_in;
+	*n_out = net->layers[layer].n_out;
+}
+
+/* Incoming weights (n_in) and bias of one unit; zeros if out of range. */
+void
+ae_net_unit_weights(const AeNet *net, int layer, int unit, float *weights,
+					float *bias)
+{
+	const AeLayer *ly;
+	const ae_real *W;
+
+	if (layer < 0 || layer >= net->n_layers)
+	{
+		if (bias)
+			*bias = 0;
+		return;
+	}
+	ly = &net->layers[layer];
+	if (unit < 0 || unit >= ly->n_out)
+	{
+		if (weights)
+			memset(weights, 0, (size_t) ly->n_in * sizeof(float));
+		if (bias)
+			*bias = 0;
+		return;
+	}
+	W = net->params + ly->w_off;
+	if (weights)
+	{
+		for (int i = 0; i < ly->n_in; i++)
+			weights[i] = (float) (ly->transposed ?
+								  W[(size_t) i * ly->n_out + unit] :
+								  W[(size_t) unit * ly->n_in + i]);
+	}
+	if (bias)
+		*bias = (float) net->params[ly->b_off + unit];
+}
+
+/* ---------- serialisation ---------- */
+
+/* Append the NNET payload. */
+void
+ae_net_write(const AeNet *net, AeWriter *w)
+{
+	const AeNetConfig *cfg = &net->cfg;
+
+	ae_write_u32(w, AE_NNET_VERSION);
+	ae_write_u32(w, (uint32_t) cfg->n_inputs);
+	ae_write_u32(w, (uint32_t) cfg->n_hidden);
+	for (int i = 0; i < cfg->n_hidden; i++)
+		ae_write_u32(w, (uint32_t) cfg->hidden[i]);
+	ae_write_u32(w, (uint32_t) cfg->activation);
+	ae_write_u32(w, (uint32_t) cfg->output_activation);
+	ae_write_u32(w, cfg->tied_weights ? AE_NNET_FLAG_TIED : 0);
+	ae_write_u64(w, (uint64_t) net->n_params);
+#ifdef AE_NN_DOUBLE
+	for (size_t i = 0; i < net->n_params; i++)
+	{
+		float		f = (float) net->params[i];
+
+		ae_write_f32s(w, &f, 1);
+	}
+#else
+	ae_write_f32s(w, net->params, net->n_params);
+#endif
+}
+
+/* Parse and validate an NNET payload that must fill the whole reader. */
+AeNet *
+ae_net_read(AeReader *r, int n_features, AeError *err)
+{
+	AeNetConfig cfg;
+	uint32_t	version;
+	uint32_t	u;
+	uint32_t	flags;
+	uint64_t	stored;
+	size_t		np,
+				nw,
+				bytes;
+	AeNet	   *net;
+	AeError		sub;
+
+	memset(&cfg, 0, sizeof(cfg));
+	version = ae_read_u32(r);
+	if (r->failed)
+		goto truncated;
+	if (version == 0)
+		goto corrupt;
+	if (version > AE_NNET_VERSION)
+	{
+		ae_fail(err, AE_EVERSION,
+				"network section version %u is newer than supported (%d)",
+				version, AE_NNET_VERSION);
+		return NULL;
+	}
+	u = ae_read_u32(r);
+	if (r->failed)
+		goto truncated;
+	if (u < 1 || u > AE_MAX_UNITS || (int64_t) u != (int64_t) n_features)
+	{
+		ae_fail(err, AE_ECORRUPT,
+				"network has %u inputs but the model has %d features",
+				u, n_features);
+		return NULL;
+	}
+	cfg.n_inputs = (int) u;
+	u = ae_read_u32(r);
+	if (r->failed)
+		goto truncated;
+	if (u < 1 || u > AE_MAX_LAYERS)
+	{
+		ae_fail(err, AE_ECORRUPT, "invalid number of hidden layers %u", u);
+		return NULL;
+	}
+	cfg.n_hidden = (int) u;
+	for (int i = 0; i < cfg.n_hidden; i++)
+	{
+		u = ae_read_u32(r);
+		if (r->failed)
+			goto truncated;
+		if (u < 1 || u > AE_MAX_UNITS)
+		{
+			ae_fail(err, AE_ECORRUPT, "invalid width %u of hidden layer %d",
+					u, i + 1);
+			return NULL;
+		}
+		cfg.hidden[i] = (int) u;
+	}
+	u = ae_read_u32(r);
+	if (u > (uint32_t) AE_ACT_LEAKY_RELU)
+		goto corrupt;
+	cfg.activation = (AeActivation) u;
+	u = ae_read_u32(r);
+	if (u > (uint32_t) AE_ACT_LEAKY_RELU)
+		goto corrupt;
+	cfg.output_activation = (AeActivation) u;
+	flags = ae_read_u32(r);
+	if (flags & ~AE_NNET_KNOWN_FLAGS)
+		goto corrupt;
+	cfg.tied_weights = (flags & AE_NNET_FLAG_TIED) != 0;
+	stored = ae_read_u64(r);
+	if (r->failed)
+		goto truncated;
+	if (ae_net_config_validate(&cfg, &sub) != AE_OK)
+	{
+		ae_fail(err, AE_ECORRUPT, "invalid network: %s", sub.msg);
+		return NULL;
+	}
+	/* sizes come from the checked config; compare before allocating */
+	if (!config_param_count(&cfg, &np, &nw) || stored != (uint64_t) np ||
+		!ae_size_mul(np, sizeof(float), &bytes))
+		goto corrupt;
+	if (ae_reader_remaining(r) != bytes)
+	{
+		ae_fail(err, AE_ECORRUPT,
+				"network payload has %zu bytes of weights, expected %zu",
+				ae_reader_remaining(r), bytes);
+		return NULL;
+	}
+	net = ae_net_create(&cfg, err);
+	if (!net)
+		return NULL;
+#ifdef AE_NN_DOUBLE
+	for (size_t i = 0; i < np; i++)
+	{
+		float		f;
+
+		ae_read_f32s(r, &f, 1);
+		net->params[i] = f;
+	}
+#else
+	ae_read_f32s(r, net->params, np);
+#endif
+	if (r->failed)
+	{
+		ae_net_free(net);
+		goto truncated;
+	}
+	for (size_t i = 0; i < np; i++)
+	{
+		if (!isfinite(net->params[i]))
+		{
+			ae_net_free(net);
+			ae_fail(err, AE_ECORRUPT, "network parameter %zu is not finite", i);
+			return NULL;
+		}
+	}
+	return net;
+
+truncated:
+	ae_fail(err, AE_ECORRUPT, "network section is truncated");
+	return NULL;
+corrupt:
+	ae_fail(err, AE_ECORRUPT, "network section is corrupt");
+	return NULL;
+}

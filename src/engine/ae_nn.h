@@ -1,0 +1,181 @@
+/*-------------------------------------------------------------------------
+ *
+ * ae_nn.h
+ *	  Neural autoencoders: network definition, mini-batch training over
+ *	  OpenBLAS, inference, and the network's section of the model format.
+ *
+ * The network works in the model's scaled space: callers (ae_model.c)
+ * apply and undo the per-feature scaling.  Training reads rows through an
+ * AeDataSource so that the same trainer serves an in-memory sample (the
+ * aggregate) and a cursor re-read on every epoch (ae_fit).  Training is a
+ * step API, one epoch per call, so a value-per-call SRF can return a row as
+ * each epoch finishes.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef AE_NN_H
+#define AE_NN_H
+
+#include "ae_common.h"
+
+#define AE_MAX_LAYERS		16	/* encoder layers */
+#define AE_MAX_UNITS		16000	/* units in one layer */
+#define AE_PHASE_LEN		16
+
+typedef enum AeActivation
+{
+	AE_ACT_LINEAR = 0,
+	AE_ACT_RELU,
+	AE_ACT_SIGMOID,
+	AE_ACT_TANH,
+	AE_ACT_ELU,
+	AE_ACT_LEAKY_RELU
+} AeActivation;
+
+typedef enum AeLoss
+{
+	AE_LOSS_MSE = 0,
+	AE_LOSS_BCE
+} AeLoss;
+
+typedef enum AeOptimizer
+{
+	AE_OPT_ADAM = 0,
+	AE_OPT_SGD,
+	AE_OPT_MOMENTUM,
+	AE_OPT_RMSPROP,
+	AE_OPT_ADADELTA
+} AeOptimizer;
+
+typedef enum AePretrain
+{
+	AE_PRETRAIN_NONE = 0,
+	AE_PRETRAIN_LAYERWISE
+} AePretrain;
+
+/* Architecture: encoder sizes; the decoder mirrors them. */
+typedef struct AeNetConfig
+{
+	int			n_inputs;
+	int			n_hidden;		/* number of encoder layers, >= 1 */
+	int			hidden[AE_MAX_LAYERS];	/* last entry is the code size */
+	AeActivation activation;	/* hidden layers (the code layer too) */
+	AeActivation output_activation;
+	bool		tied_weights;	/* decoder W = encoder W^T, biases untied */
+} AeNetConfig;
+
+/* One row of training history. */
+typedef struct AeHistoryRow
+{
+	int			epoch;			/* 1-based within its phase */
+	char		phase[AE_PHASE_LEN];	/* "pretrain-1", ..., "train",
+										 * "finetune" */
+	double		loss;			/* mean training loss of the epoch */
+	double		val_loss;		/* NAN when there is no validation split */
+	double		seconds;		/* elapsed since training began */
+} AeHistoryRow;
+
+/* Optimisation and stopping; ae_train_config_defaults() fills defaults. */
+typedef struct AeTrainConfig
+{
+	AeLoss		loss;
+	AeOptimizer optimizer;
+	bool		nesterov;		/* with AE_OPT_MOMENTUM */
+	double		learning_rate;	/* <= 0: the optimiser's own default */
+	double		momentum;		/* momentum/nesterov, default 0.9 */
+	double		beta1;			/* adam, 0.9 */
+	double		beta2;			/* adam, 0.999 */
+	double		rho;			/* rmsprop/adadelta decay, 0.9 / 0.95
+								 * (<= 0: the optimiser's default) */
+	double		epsilon;		/* adam/rmsprop 1e-8, adadelta 1e-6
+								 * (<= 0: the optimiser's default) */
+	int			batch_size;		/* default 64 */
+	int			epochs;			/* default 50 */
+	double		l2;				/* weight decay on weights, never biases */
+	uint64_t	seed;			/* default 42 */
+	bool		shuffle;		/* default true */
+	double		validation_fraction;	/* 0 (none) .. < 1 */
+	int			patience;		/* 0: no early stopping */
+	double		min_delta;		/* improvement that resets patience */
+	double		max_seconds;	/* 0: no limit */
+	AePretrain	pretrain;
+	int			pretrain_epochs;	/* per layer, default 10 */
+	int			finetune_epochs;	/* after layerwise; < 0 (default): =
+									 * epochs; 0: no finetuning */
+	int64_t		shuffle_buffer_rows;	/* rows shuffled together, default
+										 * 65536 */
+} AeTrainConfig;
+
+/*
+ * Where training rows come from.  Rows are raw (unscaled) float32,
+ * row-major, n_inputs wide; the trainer applies mean/scale itself.
+ * rewind() starts a new pass; read() returns the number of rows written
+ * (0 at the end of a pass), or -1 with err set.
+ */
+typedef struct AeDataSource
+{
+	void	   *ctx;
+	AeStatus	(*rewind) (void *ctx, AeError *err);
+	int64_t		(*read) (void *ctx, float *buf, int64_t max_rows, AeError *err);
+} AeDataSource;
+
+typedef struct AeNet AeNet;
+typedef struct AeTrainer AeTrainer;
+
+/* ---- configuration ---- */
+extern void ae_net_config_defaults(AeNetConfig *cfg);
+extern void ae_train_config_defaults(AeTrainConfig *cfg);
+/* Checks ranges and consistency (e.g. bce needs sigmoid output). */
+extern AeStatus ae_net_config_validate(const AeNetConfig *cfg, AeError *err);
+extern AeStatus ae_train_config_validate(const AeTrainConfig *cfg, AeError *err);
+/*
+ * Replaces "use the optimiser's default" sentinels with the values used:
+ * learning_rate <= 0, rho <= 0, epsilon <= 0 and finetune_epochs < 0
+ * (= epochs).  ae_trainer_create does this on its own copy; call it to
+ * report the effective options.
+ */
+extern void ae_train_config_resolve(AeTrainConfig *cfg);
+extern const char *ae_activation_name(AeActivation a);
+extern const char *ae_optimizer_name(AeOptimizer o);
+extern const char *ae_loss_name(AeLoss l);
+
+/* ---- training ---- */
+/* mean/scale (n_inputs each) map raw rows to the scaled space; copied. */
+extern AeTrainer *ae_trainer_create(const AeNetConfig *net,
+									const AeTrainConfig *train,
+									const double *mean, const double *scale,
+									AeError *err);
+/* Runs the next epoch; fills *row; sets *done after the last one. */
+extern AeStatus ae_trainer_step(AeTrainer *t, AeDataSource *src,
+								AeHistoryRow *row, bool *done, AeError *err);
+/* Detaches the trained network (best weights if early stopping ran). */
+extern AeNet *ae_trainer_take_net(AeTrainer *t);
+/* Rows seen in the last pass (training + validation). */
+extern int64_t ae_trainer_rows(const AeTrainer *t);
+extern void ae_trainer_free(AeTrainer *t);
+
+/* ---- inference (scaled space; one row, scratch owned by the net) ---- */
+extern int	ae_net_n_inputs(const AeNet *net);
+extern int	ae_net_code_size(const AeNet *net);
+extern void ae_net_get_config(const AeNet *net, AeNetConfig *cfg);
+extern void ae_net_encode(AeNet *net, const float *x, float *code);
+extern void ae_net_decode(AeNet *net, const float *code, float *out);
+/* Batch forward pass: n rows in, reconstructions out (codes if not NULL). */
+extern AeStatus ae_net_forward_batch(AeNet *net, const float *x, int64_t n,
+									 float *code, float *out, AeError *err);
+
+/* ---- introspection ---- */
+extern int64_t ae_net_parameter_count(const AeNet *net);	/* stored floats */
+extern int	ae_net_layer_count(const AeNet *net);	/* encoder + decoder */
+extern void ae_net_layer_shape(const AeNet *net, int layer, int *n_in, int *n_out);
+/* Incoming weights (n_in floats) and bias of one unit of one layer. */
+extern void ae_net_unit_weights(const AeNet *net, int layer, int unit,
+								float *weights, float *bias);
+
+/* ---- serialisation (the NNET section payload) ---- */
+extern void ae_net_write(const AeNet *net, AeWriter *w);
+/* Validates everything; n_features must match the model header. */
+extern AeNet *ae_net_read(AeReader *r, int n_features, AeError *err);
+extern void ae_net_free(AeNet *net);
+
+#endif							/* AE_NN_H */

@@ -1,0 +1,227 @@
+/*-------------------------------------------------------------------------
+ *
+ * ae_nn_int.h
+ *	  Internals of the neural engine shared by ae_nn.c (network, layers,
+ *	  inference, format), ae_nn_loss.c (losses), ae_optim.c (optimisers)
+ *	  and ae_train.c (the trainer), and used by the unit tests.
+ *
+ * The numerical core is written against ae_real, which is float for
+ * production and double when compiled with -DAE_NN_DOUBLE (the unit tests
+ * build a second binary that way so finite-difference gradient checks can
+ * be tight).  The public API in ae_nn.h always speaks float; parameters are
+ * always stored as float32 in the model format.
+ *
+ * Parameter layout: one flat vector.  All weight matrices come first (in
+ * layer order, each owned matrix once), then all biases; so weight decay is
+ * applied to params[0 .. n_weights) and never to biases.  A layer's matrix
+ * is stored row-major as n_out x n_in (one row per unit, as PyTorch), except
+ * a tied decoder layer, which reads its encoder twin's n_in x n_out matrix
+ * transposed.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef AE_NN_INT_H
+#define AE_NN_INT_H
+
+#include <cblas.h>
+
+#include "ae_nn.h"
+
+#ifdef AE_NN_DOUBLE
+typedef double ae_real;
+#define AE_GEMM cblas_dgemm
+#define AE_EXP exp
+#define AE_LOG1P log1p
+#define AE_SQRT sqrt
+#define AE_TANH tanh
+#define AE_EXPM1 expm1
+#else
+typedef float ae_real;
+#define AE_GEMM cblas_sgemm
+#define AE_EXP expf
+#define AE_LOG1P log1pf
+#define AE_SQRT sqrtf
+#define AE_TANH tanhf
+#define AE_EXPM1 expm1f
+#endif
+
+#define AE_NN_MAX_NET_LAYERS	(2 * AE_MAX_LAYERS)
+#define AE_LEAKY_SLOPE			0.01
+
+/* NNET section-internal format version written by ae_net_write. */
+#define AE_NNET_VERSION			1
+
+/* One dense layer: y = act(x W^T + b). */
+typedef struct AeLayer
+{
+	int			n_in;
+	int			n_out;
+	AeActivation act;
+	bool		transposed;		/* weights stored n_in x n_out (tied twin) */
+	bool		owns_weights;	/* false for a tied decoder layer */
+	size_t		w_off;			/* offset of the weight matrix in params */
+	size_t		b_off;			/* offset of the bias vector in params */
+} AeLayer;
+
+struct AeNet
+{
+	AeNetConfig cfg;
+	int			n_layers;		/* 2 * cfg.n_hidden */
+	AeLayer		layers[AE_NN_MAX_NET_LAYERS];
+	size_t		n_params;		/* weights + biases */
+	size_t		n_weights;		/* params[0 .. n_weights) are weights */
+	int			max_width;		/* widest layer (inputs included) */
+	ae_real    *params;
+	ae_real    *row_a;			/* single-row scratch, max_width each */
+	ae_real    *row_b;
+};
+
+/*
+ * Mini-batch workspace: activations of every layer for up to "rows" rows,
+ * the output layer's pre-activation (for losses computed from logits) and
+ * two ping-pong delta buffers for back-propagation.
+ */
+typedef struct AeBatchWork
+{
+	int			rows;
+	int			n_layers;
+	const ae_real *act[AE_NN_MAX_NET_LAYERS + 1];	/* act[0]: the input */
+	ae_real    *out[AE_NN_MAX_NET_LAYERS + 1];	/* owned act[1..L] */
+	ae_real    *zout;			/* output pre-activation, rows x n_out */
+	ae_real    *delta_a;
+	ae_real    *delta_b;
+} AeBatchWork;
+
+/* ---- small deterministic PRNG (xoshiro256**, seeded by splitmix64) ---- */
+typedef struct AeRng
+{
+	uint64_t	s[4];
+} AeRng;
+
+/* One splitmix64 step: also a good 64-bit mixing hash. */
+static inline uint64_t
+ae_splitmix64(uint64_t *state)
+{
+	uint64_t	z = (*state += 0x9E3779B97F4A7C15ull);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+/* Seed the generator from a 64-bit seed. */
+static inline void
+ae_rng_seed(AeRng *rng, uint64_t seed)
+{
+	uint64_t	st = seed;
+
+	for (int i = 0; i < 4; i++)
+		rng->s[i] = ae_splitmix64(&st);
+}
+
+/* Next 64 random bits. */
+static inline uint64_t
+ae_rng_next(AeRng *rng)
+{
+	uint64_t   *s = rng->s;
+	uint64_t	r = s[1] * 5;
+	uint64_t	result = ((r << 7) | (r >> 57)) * 9;
+	uint64_t	t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = (s[3] << 45) | (s[3] >> 19);
+	return result;
+}
+
+/* Uniform double in [0, 1). */
+static inline double
+ae_rng_uniform(AeRng *rng)
+{
+	return (double) (ae_rng_next(rng) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* Uniform integer in [0, n), n > 0, without modulo bias. */
+static inline uint64_t
+ae_rng_below(AeRng *rng, uint64_t n)
+{
+	uint64_t	threshold = (0 - n) % n;	/* 2^64 mod n */
+	uint64_t	r;
+
+	do
+		r = ae_rng_next(rng);
+	while (r < threshold);
+	return r % n;
+}
+
+/* ---- network core (ae_nn.c) ---- */
+extern AeNet *ae_net_create(const AeNetConfig *cfg, AeError *err);
+extern void ae_net_init_weights(AeNet *net, uint64_t seed);
+extern AeStatus ae_work_init(AeBatchWork *w, const AeNet *net, int rows,
+							 AeError *err);
+extern void ae_work_free(AeBatchWork *w);
+/* Forward layers first..last (inclusive) of n <= w->rows rows of x. */
+extern void ae_nn_forward_range(const AeNet *net, AeBatchWork *w,
+								const ae_real *x, int n, int first, int last);
+extern void ae_nn_forward(const AeNet *net, AeBatchWork *w, const ae_real *x,
+						  int n);
+/* Back-propagate dz (output pre-activation gradient, consumed) into grad. */
+extern void ae_nn_backward(const AeNet *net, AeBatchWork *w, int n,
+						   ae_real *dz, ae_real *grad);
+/* Apply an activation in place / multiply g by its derivative at output a. */
+extern void ae_act_forward(AeActivation act, ae_real *z, size_t count);
+extern void ae_act_backward(AeActivation act, const ae_real *a, ae_real *g,
+							size_t count);
+
+/* ---- losses (ae_nn_loss.c) ---- */
+/*
+ * Mean loss over count = rows * features outputs.  z is the output layer's
+ * pre-activation, a its activation (out_act), t the target.  If dz is not
+ * NULL it receives d(loss)/d(z).
+ */
+extern double ae_loss_eval(AeLoss loss, AeActivation out_act,
+						   const ae_real *z, const ae_real *a,
+						   const ae_real *t, size_t count, ae_real *dz);
+/*
+ * Loss and full gradient of one mini-batch: forward x_in, compare with
+ * target (x_in itself for a plain autoencoder), back-propagate into grad
+ * and add l2 * W to the weight part.  Returns the data loss (without the
+ * l2 term; the optimised objective is loss + l2/2 * |W|^2).
+ */
+extern double ae_nn_batch_grad(const AeNet *net, AeBatchWork *w,
+							   const ae_real *x_in, const ae_real *target,
+							   int n, AeLoss loss, double l2, ae_real *grad);
+
+/* ---- optimisers (ae_optim.c) ---- */
+typedef struct AeOptState
+{
+	AeOptimizer kind;
+	bool		nesterov;
+	double		lr;
+	double		momentum;
+	double		beta1;
+	double		beta2;
+	double		rho;
+	double		epsilon;
+	int64_t		t;				/* steps taken */
+	size_t		n;
+	ae_real    *s1;				/* first state vector (m, velocity, E[g^2]) */
+	ae_real    *s2;				/* second (v, E[dx^2]) */
+} AeOptState;
+
+/* cfg must be resolved (ae_train_config_resolve). */
+extern AeStatus ae_opt_init(AeOptState *o, const AeTrainConfig *cfg, size_t n,
+							AeError *err);
+extern void ae_opt_step(AeOptState *o, ae_real *params, const ae_real *grad);
+extern void ae_opt_free(AeOptState *o);
+
+/* ---- trainer internals (ae_train.c) ---- */
+/* Deterministic per-row validation membership. */
+extern bool ae_row_is_validation(uint64_t seed, int64_t row, double fraction);
+/* The full network being trained (still owned by the trainer). */
+extern AeNet *ae_trainer_net(AeTrainer *t);
+
+#endif							/* AE_NN_INT_H */

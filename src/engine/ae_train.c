@@ -1,0 +1,1044 @@
+/*-------------------------------------------------------------------------
+ *
+ * ae_train.c
+ *	  The mini-batch trainer: phases, epochs over a streaming data source
+ *	  with a bounded shuffle buffer, validation split, early stopping and
+ *	  greedy layer-wise pretraining.
+ *
+ * Training is a sequence of phases: "train" (no pretraining), or
+ * "pretrain-1" .. "pretrain-H" followed by "finetune".  Each call of
+ * ae_trainer_step runs one epoch of the current phase; history epochs are
+ * numbered from 1 within each phase.
+ *
+ * An epoch is one pass over the source: up to buffer rows are read, rows
+ * whose index (position in the pass) hashes below validation_fraction go
+ * to the validation set, the others are shuffled (seeded) and trained on in
+ * mini-batches; repeat until the source is exhausted.  The validation loss
+ * is computed after the pass with the epoch's final weights, from an
+ * in-memory cache of the validation rows (as many rows as the shuffle
+ * buffer, within AE_BUFFER_BYTES), or, if there are more of them, by a
+ * second pass over the source.  The reported training loss is the mean of
+ * the mini-batch losses (weighted by rows) during the epoch, without the
+ * l2 term.
+ *
+ * Early stopping (patience > 0) applies within each phase and watches the
+ * validation loss, or the training loss when there is no validation split;
+ * the best weights of the phase are restored when the phase ends.
+ * max_seconds ends all training after the epoch that passes it.
+ *
+ * Layer-wise pretraining trains, for layer i, the shallow autoencoder
+ * h(i-1) -> h(i) -> h(i-1) (initialised from the full network's initial
+ * weights) on the codes of level i-1, which are computed once per layer
+ * into a float matrix; the first one reconstructs the scaled input with the
+ * configured loss and output activation, deeper ones reconstruct codes with
+ * the hidden activation and mse.  Trained weights are copied into the full
+ * network's encoder layer i and its mirror decoder layer.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "ae_nn_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Bytes allowed for each of the shuffle buffer and the validation cache. */
+#define AE_BUFFER_BYTES		((size_t) 256 << 20)
+/* Rows per chunk when computing pretraining codes. */
+#define AE_CODES_CHUNK		256
+
+typedef struct AePhase
+{
+	char		name[AE_PHASE_LEN];
+	int			epochs;
+	int			layer;			/* 0: full network; i: pretrain layer i */
+} AePhase;
+
+/* A data source over a float matrix (pretraining codes). */
+typedef struct AeMatrixSource
+{
+	const float *data;
+	int64_t		rows;
+	int			cols;
+	int64_t		pos;
+} AeMatrixSource;
+
+struct AeTrainer
+{
+	AeNetConfig ncfg;
+	AeTrainConfig cfg;			/* resolved */
+	double	   *mean;			/* n_inputs */
+	double	   *scale;			/* n_inputs */
+	AeNet	   *net;			/* the full network */
+
+	AePhase		phases[AE_MAX_LAYERS + 1];
+	int			n_phases;
+	int			phase;			/* current phase */
+	int			epoch;			/* epochs done in the current phase */
+	bool		phase_active;
+	bool		done;
+
+	/* state of the current phase */
+	AeNet	   *cur;			/* net trained now: net or a shallow one */
+	AeLoss		loss;
+	int			width;			/* input width of cur */
+	AeOptState	opt;
+	ae_real    *grad;
+	ae_real    *best;			/* best parameters (patience > 0) */
+	double		best_metric;
+	bool		have_best;
+	int			wait;
+	AeBatchWork work;
+	int			batch_rows;		/* rows of work and batch */
+	ae_real    *batch;
+	int64_t		buf_rows;
+	float	   *buf;			/* raw rows read from the source */
+	int32_t    *perm;			/* training rows of buf, shuffled */
+	int64_t		val_cap;
+	ae_real    *val;			/* cached validation rows (scaled) */
+
+	/* pretraining codes of level codes_level (0: none) */
+	float	   *codes;
+	int64_t		codes_rows;
+	int			codes_level;
+
+	AeRng		rng;
+	bool		started;
+	struct timespec t0;
+	int64_t		rows_last_pass;
+};
+
+/* ---------- configuration ---------- */
+
+/* Fill the training defaults. */
+void
+ae_train_config_defaults(AeTrainConfig *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->loss = AE_LOSS_MSE;
+	cfg->optimizer = AE_OPT_ADAM;
+	cfg->nesterov = false;
+	cfg->learning_rate = 0;		/* optimiser default */
+	cfg->momentum = 0.9;
+	cfg->beta1 = 0.9;
+	cfg->beta2 = 0.999;
+	cfg->rho = 0;				/* optimiser default */
+	cfg->epsilon = 0;			/* optimiser default */
+	cfg->batch_size = 64;
+	cfg->epochs = 50;
+	cfg->l2 = 0;
+	cfg->seed = 42;
+	cfg->shuffle = true;
+	cfg->validation_fraction = 0;
+	cfg->patience = 0;
+	cfg->min_delta = 0;
+	cfg->max_seconds = 0;
+	cfg->pretrain = AE_PRETRAIN_NONE;
+	cfg->pretrain_epochs = 10;
+	cfg->finetune_epochs = -1;	/* = epochs */
+	cfg->shuffle_buffer_rows = 65536;
+}
+
+/* Replace "default" sentinels by the optimiser's values. */
+void
+ae_train_config_resolve(AeTrainConfig *cfg)
+{
+	if (!(cfg->learning_rate > 0))
+	{
+		switch (cfg->optimizer)
+		{
+			case AE_OPT_SGD:
+			case AE_OPT_MOMENTUM:
+				cfg->learning_rate = 0.01;
+				break;
+			case AE_OPT_ADADELTA:
+				cfg->learning_rate = 1.0;
+				break;
+			case AE_OPT_ADAM:
+			case AE_OPT_RMSPROP:
+			default:
+				cfg->learning_rate = 1e-3;
+				break;
+		}
+	}
+	if (!(cfg->rho > 0))
+		cfg->rho = cfg->optimizer == AE_OPT_ADADELTA ? 0.95 : 0.9;
+	if (!(cfg->epsilon > 0))
+		cfg->epsilon = cfg->optimizer == AE_OPT_ADADELTA ? 1e-6 : 1e-8;
+	if (cfg->finetune_epochs < 0)
+		cfg->finetune_epochs = cfg->epochs;
+}
+
+/* Check ranges of the training options (sentinels allowed). */
+AeStatus
+ae_train_config_validate(const AeTrainConfig *cfg, AeError *err)
+{
+	if ((int) cfg->loss < (int) AE_LOSS_MSE || (int) cfg->loss > (int) AE_LOSS_BCE)
+		return ae_fail(err, AE_EINVAL, "unknown loss %d", (int) cfg->loss);
+	if ((int) cfg->optimizer < (int) AE_OPT_ADAM ||
+		(int) cfg->optimizer > (int) AE_OPT_ADADELTA)
+		return ae_fail(err, AE_EINVAL, "unknown optimizer %d",
+					   (int) cfg->optimizer);
+	if ((int) cfg->pretrain < (int) AE_PRETRAIN_NONE ||
+		(int) cfg->pretrain > (int) AE_PRETRAIN_LAYERWISE)
+		return ae_fail(err, AE_EINVAL, "unknown pretraining mode %d",
+					   (int) cfg->pretrain);
+	if (!isfinite(cfg->learning_rate) || cfg->learning_rate > 1e6)
+		return ae_fail(err, AE_EINVAL, "learning_rate must be finite");
+	if (!(cfg->momentum >= 0 && cfg->momentum < 1))
+		return ae_fail(err, AE_EINVAL, "momentum must be in [0, 1)");
+	if (!(cfg->beta1 >= 0 && cfg->beta1 < 1) ||
+		!(cfg->beta2 >= 0 && cfg->beta2 < 1))
+		return ae_fail(err, AE_EINVAL, "beta1 and beta2 must be in [0, 1)");
+	if (!(cfg->rho < 1) || !isfinite(cfg->rho))
+		return ae_fail(err, AE_EINVAL, "rho must be below 1");
+	if (!isfinite(cfg->epsilon) || cfg->epsilon > 1)
+		return ae_fail(err, AE_EINVAL, "epsilon must be at most 1");
+	if (cfg->batch_size < 1 || cfg->batch_size > 1000000)
+		return ae_fail(err, AE_EINVAL, "batch_size must be in 1..1000000");
+	if (cfg->epochs < 1 || cfg->epochs > 10000000)
+		return ae_fail(err, AE_EINVAL, "epochs must be in 1..10000000");
+	if (!(cfg->l2 >= 0) || !isfinite(cfg->l2))
+		return ae_fail(err, AE_EINVAL, "l2 must be non-negative");
+	if (!(cfg->validation_fraction >= 0 && cfg->validation_fraction < 1))
+		return ae_fail(err, AE_EINVAL, "validation_fraction must be in [0, 1)");
+	if (cfg->patience < 0)
+		return ae_fail(err, AE_EINVAL, "patience must be non-negative");
+	if (!(cfg->min_delta >= 0) || !isfinite(cfg->min_delta))
+		return ae_fail(err, AE_EINVAL, "min_delta must be non-negative");
+	if (!(cfg->max_seconds >= 0) || !isfinite(cfg->max_seconds))
+		return ae_fail(err, AE_EINVAL, "max_seconds must be non-negative");
+	if (cfg->pretrain == AE_PRETRAIN_LAYERWISE &&
+		(cfg->pretrain_epochs < 1 || cfg->pretrain_epochs > 10000000))
+		return ae_fail(err, AE_EINVAL, "pretrain_epochs must be in 1..10000000");
+	if (cfg->finetune_epochs > 10000000)
+		return ae_fail(err, AE_EINVAL, "finetune_epochs must be at most 10000000");
+	if (cfg->shuffle_buffer_rows < 1)
+		return ae_fail(err, AE_EINVAL, "shuffle_buffer_rows must be positive");
+	return AE_OK;
+}
+
+/* ---------- helpers ---------- */
+
+/* Seconds since t0. */
+static double
+elapsed_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double) (now.tv_sec - t0->tv_sec) +
+		(double) (now.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+/* Validation membership of a row, from a hash of (seed, row index). */
+bool
+ae_row_is_validation(uint64_t seed, int64_t row, double fraction)
+{
+	uint64_t	s;
+
+	if (!(fraction > 0))
+		return false;
+	s = (seed ^ 0x243F6A8885A308D3ull) + (uint64_t) row * 0xD1B54A32D192ED03ull;
+	return (double) (ae_splitmix64(&s) >> 11) * (1.0 / 9007199254740992.0) <
+		fraction;
+}
+
+/* Rewind the in-memory matrix source. */
+static AeStatus
+matrix_rewind(void *ctx, AeError *err)
+{
+	((AeMatrixSource *) ctx)->pos = 0;
+	return AE_OK;
+}
+
+/* Copy up to max_rows rows of the matrix source. */
+static int64_t
+matrix_read(void *ctx, float *buf, int64_t max_rows, AeError *err)
+{
+	AeMatrixSource *m = ctx;
+	int64_t		n = m->rows - m->pos;
+
+	if (n > max_rows)
+		n = max_rows;
+	if (n > 0)
+		memcpy(buf, m->data + (size_t) m->pos * m->cols,
+			   (size_t) n * m->cols * sizeof(float));
+	m->pos += n;
+	return n;
+}
+
+/* Rewind a source, making sure a failure carries a message. */
+static AeStatus
+source_rewind(AeDataSource *src, AeError *err)
+{
+	AeStatus	st;
+
+	if (err)
+		err->status = AE_OK;
+	st = src->rewind(src->ctx, err);
+	if (st != AE_OK && err && err->status == AE_OK)
+		ae_fail(err, st, "could not rewind the training data");
+	return st;
+}
+
+/* Read up to max rows; -1 with err set on failure. */
+static int64_t
+source_read(AeDataSource *src, float *buf, int64_t max, AeError *err)
+{
+	int64_t		got;
+
+	if (err)
+		err->status = AE_OK;
+	got = src->read(src->ctx, buf, max, err);
+	if (got < 0)
+	{
+		if (!err || err->status == AE_OK)
+			ae_fail(err, AE_EINVAL, "could not read the training data");
+		return -1;
+	}
+	if (got > max)
+	{
+		ae_fail(err, AE_EINVAL, "data source returned more rows than asked for");
+		return -1;
+	}
+	return got;
+}
+
+/* Fill buf with up to cap rows; sets *eof when the pass ended. */
+static int64_t
+fill_buffer(AeDataSource *src, float *buf, int64_t cap, int width, bool *eof,
+			AeError *err)
+{
+	int64_t		filled = 0;
+
+	while (filled < cap && !*eof)
+	{
+		int64_t		got = source_read(src, buf + (size_t) filled * width,
+									  cap - filled, err);
+
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			*eof = true;
+		filled += got;
+	}
+	return filled;
+}
+
+/* Scale one raw row into dst (identity without mean/scale); false if not finite. */
+static bool
+scale_row(const float *raw, const double *mean, const double *scale, int d,
+		  ae_real *dst)
+{
+	bool		ok = true;
+
+	if (mean)
+	{
+		for (int j = 0; j < d; j++)
+		{
+			dst[j] = (ae_real) (((double) raw[j] - mean[j]) / scale[j]);
+			ok &= isfinite(dst[j]) != 0;
+		}
+	}
+	else
+	{
+		for (int j = 0; j < d; j++)
+		{
+			dst[j] = (ae_real) raw[j];
+			ok &= isfinite(dst[j]) != 0;
+		}
+	}
+	return ok;
+}
+
+/* Copy weights (when owned) and bias of one layer between networks. */
+static void
+copy_layer(AeNet *dst, int dl, const AeNet *src, int sl)
+{
+	const AeLayer *d = &dst->layers[dl];
+	const AeLayer *s = &src->layers[sl];
+
+	if (d->owns_weights && s->owns_weights)
+		memcpy(dst->params + d->w_off, src->params + s->w_off,
+			   (size_t) d->n_in * d->n_out * sizeof(ae_real));
+	memcpy(dst->params + d->b_off, src->params + s->b_off,
+		   (size_t) d->n_out * sizeof(ae_real));
+}
+
+/* ---------- creation ---------- */
+
+/* Validate options, build and initialise the network, plan the phases. */
+AeTrainer *
+ae_trainer_create(const AeNetConfig *net, const AeTrainConfig *train,
+				  const double *mean, const double *scale, AeError *err)
+{
+	AeTrainer  *t;
+	int			d;
+
+	if (ae_net_config_validate(net, err) != AE_OK ||
+		ae_train_config_validate(train, err) != AE_OK)
+		return NULL;
+	if (train->loss == AE_LOSS_BCE && net->output_activation != AE_ACT_SIGMOID)
+	{
+		ae_fail(err, AE_EINVAL,
+				"loss bce requires output_activation sigmoid");
+		return NULL;
+	}
+	d = net->n_inputs;
+	for (int j = 0; j < d; j++)
+	{
+		if ((mean && !isfinite(mean[j])) ||
+			(scale && (!isfinite(scale[j]) || scale[j] == 0)))
+		{
+			ae_fail(err, AE_EINVAL, "invalid scaling for feature %d", j + 1);
+			return NULL;
+		}
+	}
+	t = ae_alloc0(sizeof(AeTrainer));
+	if (!t)
+	{
+		ae_fail(err, AE_ENOMEM, "out of memory creating the trainer");
+		return NULL;
+	}
+	t->ncfg = *net;
+	t->cfg = *train;
+	ae_train_config_resolve(&t->cfg);
+	t->mean = ae_alloc_array((size_t) d, sizeof(double));
+	t->scale = ae_alloc_array((size_t) d, sizeof(double));
+	if (!t->mean || !t->scale)
+	{
+		ae_trainer_free(t);
+		ae_fail(err, AE_ENOMEM, "out of memory creating the trainer");
+		return NULL;
+	}
+	for (int j = 0; j < d; j++)
+	{
+		t->mean[j] = mean ? mean[j] : 0.0;
+		t->scale[j] = scale ? scale[j] : 1.0;
+	}
+	t->net = ae_net_create(net, err);
+	if (!t->net)
+	{
+		ae_trainer_free(t);
+		return NULL;
+	}
+	ae_net_init_weights(t->net, t->cfg.seed);
+
+	if (t->cfg.pretrain == AE_PRETRAIN_LAYERWISE)
+	{
+		for (int i = 1; i <= net->n_hidden; i++)
+		{
+			AePhase    *p = &t->phases[t->n_phases++];
+
+			/* i <= AE_MAX_LAYERS: the modulo only informs the compiler */
+			snprintf(p->name, AE_PHASE_LEN, "pretrain-%d", i % 100);
+			p->epochs = t->cfg.pretrain_epochs;
+			p->layer = i;
+		}
+		if (t->cfg.finetune_epochs > 0)
+		{
+			AePhase    *p = &t->phases[t->n_phases++];
+
+			snprintf(p->name, AE_PHASE_LEN, "finetune");
+			p->epochs = t->cfg.finetune_epochs;
+			p->layer = 0;
+		}
+	}
+	else
+	{
+		AePhase    *p = &t->phases[t->n_phases++];
+
+		snprintf(p->name, AE_PHASE_LEN, "train");
+		p->epochs = t->cfg.epochs;
+		p->layer = 0;
+	}
+	ae_rng_seed(&t->rng, t->cfg.seed ^ 0x5DEECE66DF00Dull);
+	return t;
+}
+
+/* ---------- pretraining codes ---------- */
+
+/*
+ * Compute the codes of level "level" (output of encoder layer level-1) for
+ * every row, from the scaled source (level 1) or the previous codes.
+ */
+static AeStatus
+compute_codes(AeTrainer *t, AeDataSource *src, int level, AeError *err)
+{
+	AeNet	   *net = t->net;
+	const AeLayer *ly = &net->layers[level - 1];
+	int			win = ly->n_in;
+	int			wout = ly->n_out;
+	AeMatrixSource ms;
+	AeDataSource msrc = {&ms, matrix_rewind, matrix_read};
+	AeDataSource *in = src;
+	AeBatchWork w;
+	float	   *raw = NULL;
+	ae_real    *xin = NULL;
+	float	   *codes = NULL;
+	int64_t		cap = 0;
+	int64_t		rows = 0;
+	bool		eof = false;
+	AeStatus	st;
+
+	if (level > 1)
+	{
+		ms.data = t->codes;
+		ms.rows = t->codes_rows;
+		ms.cols = win;
+		ms.pos = 0;
+		in = &msrc;
+	}
+	st = ae_work_init(&w, net, AE_CODES_CHUNK, err);
+	if (st != AE_OK)
+		return st;
+	raw = ae_alloc_array((size_t) AE_CODES_CHUNK * win, sizeof(float));
+	xin = ae_alloc_array((size_t) AE_CODES_CHUNK * win, sizeof(ae_real));
+	if (!raw || !xin)
+	{
+		st = ae_fail(err, AE_ENOMEM, "out of memory computing codes");
+		goto done;
+	}
+	st = source_rewind(in, err);
+	if (st != AE_OK)
+		goto done;
+	for (;;)
+	{
+		int64_t		m = fill_buffer(in, raw, AE_CODES_CHUNK, win, &eof, err);
+
+		if (m < 0)
+		{
+			st = err ? err->status : AE_EINVAL;
+			goto done;
+		}
+		if (m == 0)
+			break;
+		ae_check_interrupts();
+		for (int64_t i = 0; i < m; i++)
+		{
+			if (!scale_row(raw + (size_t) i * win,
+						   level == 1 ? t->mean : NULL,
+						   level == 1 ? t->scale : NULL, win,
+						   xin + (size_t) i * win))
+			{
+				st = ae_fail(err, AE_EINVAL,
+							 "row %lld has a non-finite value after scaling",
+							 (long long) (rows + i + 1));
+				goto done;
+			}
+		}
+		if (rows + m > cap)
+		{
+			int64_t		ncap = cap ? cap * 2 : 1024;
+			float	   *nc;
+
+			while (ncap < rows + m)
+				ncap *= 2;
+			nc = ae_alloc_array((size_t) ncap, (size_t) wout * sizeof(float));
+			if (!nc)
+			{
+				st = ae_fail(err, AE_ENOMEM,
+							 "out of memory storing codes of %lld rows",
+							 (long long) ncap);
+				goto done;
+			}
+			if (rows)
+				memcpy(nc, codes, (size_t) rows * wout * sizeof(float));
+			ae_free(codes);
+			codes = nc;
+			cap = ncap;
+		}
+		ae_nn_forward_range(net, &w, xin, (int) m, level - 1, level - 1);
+		{
+			const ae_real *o = w.act[level];
+			float	   *dst = codes + (size_t) rows * wout;
+
+			for (size_t i = 0; i < (size_t) m * wout; i++)
+				dst[i] = (float) o[i];
+		}
+		rows += m;
+	}
+	if (level == 1)
+		t->rows_last_pass = rows;
+	ae_free(t->codes);
+	t->codes = codes;
+	t->codes_rows = rows;
+	t->codes_level = level;
+	codes = NULL;
+	st = AE_OK;
+
+done:
+	ae_free(codes);
+	ae_free(raw);
+	ae_free(xin);
+	ae_work_free(&w);
+	return st;
+}
+
+/* ---------- phases ---------- */
+
+/* Release the per-phase buffers. */
+static void
+phase_free(AeTrainer *t)
+{
+	ae_opt_free(&t->opt);
+	ae_work_free(&t->work);
+	ae_free(t->grad);
+	ae_free(t->best);
+	ae_free(t->batch);
+	ae_free(t->buf);
+	ae_free(t->perm);
+	ae_free(t->val);
+	t->grad = t->best = t->batch = t->val = NULL;
+	t->buf = NULL;
+	t->perm = NULL;
+	if (t->cur && t->cur != t->net)
+		ae_net_free(t->cur);
+	t->cur = NULL;
+	t->phase_active = false;
+}
+
+/* Set up the current phase: its network, data and optimiser state. */
+static AeStatus
+phase_begin(AeTrainer *t, AeDataSource *src, AeError *err)
+{
+	const AePhase *p = &t->phases[t->phase];
+	const AeTrainConfig *c = &t->cfg;
+	int			L = t->net->n_layers;
+	size_t		np;
+	int64_t		rows;
+	AeStatus	st;
+
+	memset(&t->work, 0, sizeof(t->work));
+	memset(&t->opt, 0, sizeof(t->opt));
+	t->epoch = 0;
+	t->have_best = false;
+	t->wait = 0;
+	t->best_metric = INFINITY;
+
+	if (p->layer == 0)
+	{
+		t->cur = t->net;
+		t->loss = c->loss;
+	}
+	else
+	{
+		int			i = p->layer;
+		AeNetConfig sc;
+
+		if (i >= 2 && t->codes_level != i - 1)
+		{
+			st = compute_codes(t, src, i - 1, err);
+			if (st != AE_OK)
+				return st;
+		}
+		memset(&sc, 0, sizeof(sc));
+		sc.n_inputs = t->net->layers[i - 1].n_in;
+		sc.n_hidden = 1;
+		sc.hidden[0] = t->net->layers[i - 1].n_out;
+		sc.activation = t->ncfg.activation;
+		sc.output_activation = t->net->layers[L - i].act;
+		sc.tied_weights = t->ncfg.tied_weights;
+		t->cur = ae_net_create(&sc, err);
+		if (!t->cur)
+			return err ? err->status : AE_ENOMEM;
+		copy_layer(t->cur, 0, t->net, i - 1);
+		copy_layer(t->cur, 1, t->net, L - i);
+		t->loss = (i == 1) ? c->loss : AE_LOSS_MSE;
+	}
+	t->phase_active = true;
+	t->width = t->cur->cfg.n_inputs;
+	np = t->cur->n_params;
+
+	/* shuffle buffer and validation cache within the byte budget */
+	rows = (int64_t) (AE_BUFFER_BYTES / ((size_t) t->width * sizeof(float)));
+	if (rows < c->batch_size)
+		rows = c->batch_size;
+	if (rows > c->shuffle_buffer_rows)
+		rows = c->shuffle_buffer_rows;
+	if (rows > INT32_MAX)
+		rows = INT32_MAX;
+	t->buf_rows = rows;
+	t->batch_rows = c->batch_size < rows ? c->batch_size : (int) rows;
+	t->val_cap = 0;
+	if (c->validation_fraction > 0)
+	{
+		t->val_cap = (int64_t) (AE_BUFFER_BYTES /
+								((size_t) t->width * sizeof(ae_real)));
+		if (t->val_cap > t->buf_rows)
+			t->val_cap = t->buf_rows;
+	}
+
+	t->buf = ae_alloc_array((size_t) t->buf_rows,
+							(size_t) t->width * sizeof(float));
+	t->perm = ae_alloc_array((size_t) t->buf_rows, sizeof(int32_t));
+	t->batch = ae_alloc_array((size_t) t->batch_rows,
+							  (size_t) t->width * sizeof(ae_real));
+	t->grad = ae_alloc_array(np, sizeof(ae_real));
+	if (t->val_cap > 0)
+		t->val = ae_alloc_array((size_t) t->val_cap,
+								(size_t) t->width * sizeof(ae_real));
+	if (c->patience > 0)
+		t->best = ae_alloc_array(np, sizeof(ae_real));
+	if (!t->buf || !t->perm || !t->batch || !t->grad ||
+		(t->val_cap > 0 && !t->val) || (c->patience > 0 && !t->best))
+	{
+		phase_free(t);
+		return ae_fail(err, AE_ENOMEM, "out of memory for training buffers");
+	}
+	st = ae_work_init(&t->work, t->cur, t->batch_rows, err);
+	if (st == AE_OK)
+		st = ae_opt_init(&t->opt, c, np, err);
+	if (st != AE_OK)
+	{
+		phase_free(t);
+		return st;
+	}
+	return AE_OK;
+}
+
+/* Finish the current phase: restore the best weights, hand them on. */
+static void
+phase_end(AeTrainer *t)
+{
+	const AePhase *p = &t->phases[t->phase];
+
+	if (t->have_best)
+		memcpy(t->cur->params, t->best, t->cur->n_params * sizeof(ae_real));
+	if (p->layer > 0)
+	{
+		int			i = p->layer;
+		int			L = t->net->n_layers;
+
+		copy_layer(t->net, i - 1, t->cur, 0);
+		copy_layer(t->net, L - i, t->cur, 1);
+		if (i == t->net->cfg.n_hidden)
+		{
+			ae_free(t->codes);
+			t->codes = NULL;
+			t->codes_rows = 0;
+			t->codes_level = 0;
+		}
+	}
+	phase_free(t);
+}
+
+/* ---------- one epoch ---------- */
+
+/* Mean loss of n scaled rows x (forward only), accumulated as a row sum. */
+static double
+eval_rows(AeTrainer *t, const ae_real *x, int n)
+{
+	AeNet	   *net = t->cur;
+	int			L = net->n_layers;
+
+	ae_nn_forward(net, &t->work, x, n);
+	return ae_loss_eval(t->loss, net->layers[L - 1].act, t->work.zout,
+						t->work.act[L], x, (size_t) n * t->width, NULL) * n;
+}
+
+/* Validation loss by a second pass over the source (cache overflowed). */
+static AeStatus
+val_second_pass(AeTrainer *t, AeDataSource *src, const double *mean,
+				const double *scale, double *sum, int64_t *count, AeError *err)
+{
+	int			d = t->width;
+	double		frac = t->cfg.validation_fraction;
+	int64_t		row = 0;
+	int			nb = 0;
+	bool		eof = false;
+	AeStatus	st;
+
+	*sum = 0;
+	*count = 0;
+	st = source_rewind(src, err);
+	if (st != AE_OK)
+		return st;
+	for (;;)
+	{
+		int64_t		filled = fill_buffer(src, t->buf, t->buf_rows, d, &eof, err);
+
+		if (filled < 0)
+			return err ? err->status : AE_EINVAL;
+		if (filled == 0)
+			break;
+		ae_check_interrupts();
+		for (int64_t i = 0; i < filled; i++, row++)
+		{
+			if (!ae_row_is_validation(t->cfg.seed, row, frac))
+				continue;
+			if (!scale_row(t->buf + (size_t) i * d, mean, scale, d,
+						   t->batch + (size_t) nb * d))
+				return ae_fail(err, AE_EINVAL,
+							   "row %lld has a non-finite value after scaling",
+							   (long long) row + 1);
+			if (++nb == t->batch_rows)
+			{
+				*sum += eval_rows(t, t->batch, nb);
+				*count += nb;
+				nb = 0;
+			}
+		}
+	}
+	if (nb > 0)
+	{
+		*sum += eval_rows(t, t->batch, nb);
+		*count += nb;
+	}
+	return AE_OK;
+}
+
+/* Train one epoch of the current phase; mean train and validation loss. */
+static AeStatus
+run_epoch(AeTrainer *t, AeDataSource *src, double *loss_out, double *val_out,
+		  AeError *err)
+{
+	const AeTrainConfig *c = &t->cfg;
+	AeNet	   *net = t->cur;
+	int			d = t->width;
+	double		frac = c->validation_fraction;
+	const double *mean = t->mean;
+	const double *scale = t->scale;
+	AeMatrixSource ms;
+	AeDataSource msrc = {&ms, matrix_rewind, matrix_read};
+	AeDataSource *in = src;
+	int64_t		row = 0;
+	int64_t		n_train = 0;
+	int64_t		n_cached = 0;
+	bool		overflow = false;
+	bool		eof = false;
+	double		loss_sum = 0;
+	AeStatus	st;
+
+	if (t->phases[t->phase].layer >= 2)
+	{
+		ms.data = t->codes;
+		ms.rows = t->codes_rows;
+		ms.cols = d;
+		ms.pos = 0;
+		in = &msrc;
+		mean = scale = NULL;
+	}
+
+	st = source_rewind(in, err);
+	if (st != AE_OK)
+		return st;
+	for (;;)
+	{
+		int64_t		filled = fill_buffer(in, t->buf, t->buf_rows, d, &eof, err);
+		int32_t		ntr = 0;
+
+		if (filled < 0)
+			return err ? err->status : AE_EINVAL;
+		if (filled == 0)
+			break;
+
+		/* split into training rows and (cached) validation rows */
+		for (int64_t i = 0; i < filled; i++)
+		{
+			if (frac > 0 && ae_row_is_validation(c->seed, row + i, frac))
+			{
+				if (n_cached < t->val_cap)
+				{
+					if (!scale_row(t->buf + (size_t) i * d, mean, scale, d,
+								   t->val + (size_t) n_cached * d))
+						return ae_fail(err, AE_EINVAL,
+									   "row %lld has a non-finite value after scaling",
+									   (long long) (row + i + 1));
+					n_cached++;
+				}
+				else
+					overflow = true;
+			}
+			else
+				t->perm[ntr++] = (int32_t) i;
+		}
+		row += filled;
+
+		if (c->shuffle)
+		{
+			for (int32_t i = ntr - 1; i > 0; i--)
+			{
+				int32_t		j = (int32_t) ae_rng_below(&t->rng, (uint64_t) i + 1);
+				int32_t		tmp = t->perm[i];
+
+				t->perm[i] = t->perm[j];
+				t->perm[j] = tmp;
+			}
+		}
+
+		for (int32_t b0 = 0; b0 < ntr; b0 += t->batch_rows)
+		{
+			int			m = (ntr - b0 < t->batch_rows) ? ntr - b0 : t->batch_rows;
+			double		l;
+
+			ae_check_interrupts();
+			for (int r = 0; r < m; r++)
+			{
+				int32_t		src_row = t->perm[b0 + r];
+
+				if (!scale_row(t->buf + (size_t) src_row * d, mean, scale, d,
+							   t->batch + (size_t) r * d))
+					return ae_fail(err, AE_EINVAL,
+								   "row %lld has a non-finite value after scaling",
+								   (long long) (row - filled + src_row + 1));
+			}
+			l = ae_nn_batch_grad(net, &t->work, t->batch, t->batch, m, t->loss,
+								 c->l2, t->grad);
+			if (!isfinite(l))
+				return ae_fail(err, AE_ENUMERIC,
+							   "training diverged (non-finite loss); try a smaller learning_rate");
+			ae_opt_step(&t->opt, net->params, t->grad);
+			loss_sum += l * m;
+			n_train += m;
+		}
+	}
+	if (in == src)
+		t->rows_last_pass = row;
+	if (n_train == 0)
+		return ae_fail(err, AE_EINVAL, "no rows to train on");
+	*loss_out = loss_sum / (double) n_train;
+
+	*val_out = NAN;
+	if (frac > 0)
+	{
+		double		vsum = 0;
+		int64_t		vcount = 0;
+
+		if (!overflow)
+		{
+			for (int64_t r0 = 0; r0 < n_cached; r0 += t->batch_rows)
+			{
+				int			m = (n_cached - r0 < t->batch_rows) ?
+					(int) (n_cached - r0) : t->batch_rows;
+
+				ae_check_interrupts();
+				vsum += eval_rows(t, t->val + (size_t) r0 * d, m);
+			}
+			vcount = n_cached;
+		}
+		else
+		{
+			st = val_second_pass(t, in, mean, scale, &vsum, &vcount, err);
+			if (st != AE_OK)
+				return st;
+		}
+		if (vcount > 0)
+			*val_out = vsum / (double) vcount;
+	}
+	return AE_OK;
+}
+
+/* ---------- step API ---------- */
+
+/* Run the next epoch and report it. */
+AeStatus
+ae_trainer_step(AeTrainer *t, AeDataSource *src, AeHistoryRow *row,
+				bool *done, AeError *err)
+{
+	const AePhase *p;
+	double		loss = 0,
+				val = NAN,
+				metric,
+				secs;
+	bool		stop_phase = false;
+	bool		stop_all = false;
+	AeStatus	st;
+
+	*done = t->done;
+	if (t->done || !t->net)
+		return ae_fail(err, AE_EINVAL, "training has already finished");
+	if (!t->started)
+	{
+		clock_gettime(CLOCK_MONOTONIC, &t->t0);
+		t->started = true;
+	}
+	if (!t->phase_active)
+	{
+		st = phase_begin(t, src, err);
+		if (st != AE_OK)
+			return st;
+	}
+	p = &t->phases[t->phase];
+	st = run_epoch(t, src, &loss, &val, err);
+	if (st != AE_OK)
+		return st;
+	t->epoch++;
+	secs = elapsed_since(&t->t0);
+
+	memset(row, 0, sizeof(*row));
+	row->epoch = t->epoch;
+	snprintf(row->phase, AE_PHASE_LEN, "%s", p->name);
+	row->loss = loss;
+	row->val_loss = val;
+	row->seconds = secs;
+
+	metric = isnan(val) ? loss : val;
+	if (t->cfg.patience > 0)
+	{
+		if (!t->have_best || metric < t->best_metric - t->cfg.min_delta)
+		{
+			t->best_metric = metric;
+			memcpy(t->best, t->cur->params, t->cur->n_params * sizeof(ae_real));
+			t->have_best = true;
+			t->wait = 0;
+		}
+		else if (++t->wait >= t->cfg.patience)
+			stop_phase = true;
+	}
+	if (t->cfg.max_seconds > 0 && secs >= t->cfg.max_seconds)
+		stop_all = true;
+	if (t->epoch >= p->epochs || stop_phase || stop_all)
+	{
+		phase_end(t);
+		t->phase++;
+		if (stop_all || t->phase >= t->n_phases)
+			t->done = true;
+	}
+	*done = t->done;
+	return AE_OK;
+}
+
+/* Detach the network (best weights of the running phase if any). */
+AeNet *
+ae_trainer_take_net(AeTrainer *t)
+{
+	AeNet	   *net;
+
+	if (t->phase_active)
+		phase_end(t);
+	net = t->net;
+	t->net = NULL;
+	t->done = true;
+	return net;
+}
+
+/* The network being trained, still owned by the trainer. */
+AeNet *
+ae_trainer_net(AeTrainer *t)
+{
+	return t->net;
+}
+
+/* Rows read in the last pass over the caller's source. */
+int64_t
+ae_trainer_rows(const AeTrainer *t)
+{
+	return t->rows_last_pass;
+}
+
+/* Free the trainer and whatever it still owns. */
+void
+ae_trainer_free(AeTrainer *t)
+{
+	if (!t)
+		return;
+	phase_free(t);
+	ae_net_free(t->net);
+	ae_free(t->codes);
+	ae_free(t->mean);
+	ae_free(t->scale);
+	ae_free(t);
+}

@@ -1,0 +1,261 @@
+/*-------------------------------------------------------------------------
+ *
+ * ae_info.c
+ *	  Model introspection: ae_model_info (jsonb) and the set-returning
+ *	  pca_components, ae_training_history and ae_layer_weights.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "autoencoder.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "access/detoast.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+
+PG_FUNCTION_INFO_V1(ae_model_info);
+PG_FUNCTION_INFO_V1(pca_components);
+PG_FUNCTION_INFO_V1(ae_training_history);
+PG_FUNCTION_INFO_V1(ae_layer_weights);
+
+/* Append a JSON number, or null for NaN/infinity. */
+static void
+append_number(StringInfo buf, double v)
+{
+	if (isfinite(v))
+		appendStringInfo(buf, "%.17g", v);
+	else
+		appendStringInfoString(buf, "null");
+}
+
+/* Append a JSON array of n numbers. */
+static void
+append_numbers(StringInfo buf, const double *v, int n)
+{
+	appendStringInfoChar(buf, '[');
+	for (int i = 0; i < n; i++)
+	{
+		if (i)
+			appendStringInfoString(buf, ", ");
+		append_number(buf, v[i]);
+	}
+	appendStringInfoChar(buf, ']');
+}
+
+/* Sum of every eigenvalue (total variance in the scaled space). */
+static double
+total_variance(const AeModel *m)
+{
+	double		t = 0;
+
+	for (int i = 0; i < m->n_eigenvalues; i++)
+		t += m->eigenvalues[i];
+	return t;
+}
+
+/* PCA-specific keys. */
+static void
+append_pca_info(StringInfo buf, const AeModel *m)
+{
+	double		total = total_variance(m);
+	double		cum = 0;
+	double	   *ratio = palloc(sizeof(double) * m->n_components);
+
+	for (int i = 0; i < m->n_components; i++)
+	{
+		ratio[i] = total > 0 ? m->eigenvalues[i] / total : 0;
+		cum += ratio[i];
+	}
+	appendStringInfo(buf, ", \"whiten\": %s", m->whiten ? "true" : "false");
+	appendStringInfoString(buf, ", \"explained_variance\": ");
+	append_numbers(buf, m->eigenvalues, m->n_components);
+	appendStringInfoString(buf, ", \"explained_variance_ratio\": ");
+	append_numbers(buf, ratio, m->n_components);
+	appendStringInfoString(buf, ", \"cumulative_variance_ratio\": ");
+	append_number(buf, cum);
+	appendStringInfoString(buf, ", \"total_variance\": ");
+	append_number(buf, total);
+	appendStringInfo(buf, ", \"stored_eigenvectors\": %d", m->n_vectors);
+}
+
+/* Autoencoder-specific keys. */
+static void
+append_net_info(StringInfo buf, const AeModel *m)
+{
+	AeNetConfig cfg;
+
+	ae_net_get_config(m->net, &cfg);
+	appendStringInfoString(buf, ", \"hidden\": [");
+	for (int i = 0; i < cfg.n_hidden; i++)
+		appendStringInfo(buf, "%s%d", i ? ", " : "", cfg.hidden[i]);
+	appendStringInfo(buf, "], \"activation\": \"%s\", \"output_activation\": \"%s\", \"tied_weights\": %s",
+					 ae_activation_name(cfg.activation),
+					 ae_activation_name(cfg.output_activation),
+					 cfg.tied_weights ? "true" : "false");
+	appendStringInfo(buf, ", \"n_parameters\": " INT64_FORMAT,
+					 (int64) ae_net_parameter_count(m->net));
+	appendStringInfo(buf, ", \"epochs_run\": %d", m->n_history);
+	if (m->n_history > 0)
+	{
+		const AeHistoryRow *last = &m->history[m->n_history - 1];
+
+		appendStringInfoString(buf, ", \"final_loss\": ");
+		append_number(buf, last->loss);
+		appendStringInfoString(buf, ", \"final_val_loss\": ");
+		append_number(buf, last->val_loss);
+	}
+}
+
+/* ae_model_info(model bytea) returns jsonb describing the model. */
+Datum
+ae_model_info(PG_FUNCTION_ARGS)
+{
+	AeModel    *m = ae_get_model(fcinfo, 0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"kind\": \"%s\", \"format_version\": %d",
+					 ae_kind_name(m->kind), AE_FORMAT_VERSION);
+	appendStringInfoString(&buf, ", \"extension_version\": ");
+	escape_json(&buf, m->ext_version);
+	appendStringInfo(&buf, ", \"n_features\": %d, \"n_components\": %d, \"n_rows\": " INT64_FORMAT,
+					 m->n_features, m->n_components, (int64) m->n_rows);
+	appendStringInfo(&buf, ", \"scale\": \"%s\"", ae_scale_name(m->scale_mode));
+	appendStringInfoString(&buf, ", \"training_seconds\": ");
+	append_number(&buf, m->train_seconds);
+	appendStringInfo(&buf, ", \"model_bytes\": %d",
+					 (int) toast_raw_datum_size(PG_GETARG_DATUM(0)) - VARHDRSZ);
+	appendStringInfo(&buf, ", \"options\": %s", m->options_json);
+	if (m->kind == AE_KIND_PCA)
+		append_pca_info(&buf, m);
+	else
+		append_net_info(&buf, m);
+	appendStringInfoChar(&buf, '}');
+
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+}
+
+/* Error unless the model is of the given kind. */
+static void
+require_kind(const AeModel *m, AeKind kind, const char *func)
+{
+	if (m->kind != kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs a model of kind \"%s\", not \"%s\"", func,
+						ae_kind_name(kind), ae_kind_name(m->kind))));
+}
+
+/*
+ * pca_components(model) returns TABLE(component int, eigenvalue float8,
+ * variance_ratio float8, cumulative_variance_ratio float8,
+ * loadings float8[]): one row per kept component.
+ */
+Datum
+pca_components(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	AeModel    *m = ae_get_model(fcinfo, 0);
+	double		total;
+	double		cum = 0;
+
+	require_kind(m, AE_KIND_PCA, "pca_components");
+	InitMaterializedSRF(fcinfo, 0);
+	total = total_variance(m);
+	for (int i = 0; i < m->n_components; i++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, false, false};
+		double		ratio = total > 0 ? m->eigenvalues[i] / total : 0;
+
+		cum += ratio;
+		values[0] = Int32GetDatum(i + 1);
+		values[1] = Float8GetDatum(m->eigenvalues[i]);
+		values[2] = Float8GetDatum(ratio);
+		values[3] = Float8GetDatum(cum);
+		values[4] = PointerGetDatum(ae_doubles_to_array(m->vectors + (size_t) i * m->n_features,
+														m->n_features, FLOAT8OID));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * ae_training_history(model) returns TABLE(epoch int, phase text, loss
+ * float8, val_loss float8, seconds float8).
+ */
+Datum
+ae_training_history(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	AeModel    *m = ae_get_model(fcinfo, 0);
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (int i = 0; i < m->n_history; i++)
+	{
+		const AeHistoryRow *h = &m->history[i];
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, isnan(h->val_loss), false};
+
+		values[0] = Int32GetDatum(h->epoch);
+		values[1] = CStringGetTextDatum(h->phase);
+		values[2] = Float8GetDatum(h->loss);
+		values[3] = Float8GetDatum(h->val_loss);
+		values[4] = Float8GetDatum(h->seconds);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * ae_layer_weights(model) returns TABLE(layer int, unit int, weights
+ * real[], bias real): one row per unit, with its incoming weights.
+ */
+Datum
+ae_layer_weights(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	AeModel    *m = ae_get_model(fcinfo, 0);
+	int			nlayers;
+
+	require_kind(m, AE_KIND_AUTOENCODER, "ae_layer_weights");
+	InitMaterializedSRF(fcinfo, 0);
+	nlayers = ae_net_layer_count(m->net);
+	for (int l = 0; l < nlayers; l++)
+	{
+		int			n_in,
+					n_out;
+		float	   *w;
+		Datum	   *elems;
+
+		ae_net_layer_shape(m->net, l, &n_in, &n_out);
+		w = palloc(sizeof(float) * n_in);
+		elems = palloc(sizeof(Datum) * n_in);
+		for (int u = 0; u < n_out; u++)
+		{
+			Datum		values[4];
+			bool		nulls[4] = {false, false, false, false};
+			float		bias;
+
+			CHECK_FOR_INTERRUPTS();
+			ae_net_unit_weights(m->net, l, u, w, &bias);
+			for (int i = 0; i < n_in; i++)
+				elems[i] = Float4GetDatum(w[i]);
+			values[0] = Int32GetDatum(l + 1);
+			values[1] = Int32GetDatum(u + 1);
+			values[2] = PointerGetDatum(construct_array(elems, n_in, FLOAT4OID,
+														sizeof(float4), true,
+														TYPALIGN_INT));
+			values[3] = Float4GetDatum(bias);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+		pfree(w);
+		pfree(elems);
+	}
+	return (Datum) 0;
+}

@@ -1,0 +1,194 @@
+/*-------------------------------------------------------------------------
+ *
+ * ae_score.c
+ *	  Scoring functions (ae_encode, ae_decode, ae_reconstruct,
+ *	  ae_anomaly_score) and the per-call-site model cache behind them.
+ *
+ * A model is parsed and validated once per call site, not once per row:
+ * the parsed model is kept in fn_extra together with a key for the datum
+ * it came from.  A model stored out of line is keyed by its TOAST pointer,
+ * so a model joined from a table is neither detoasted nor parsed again for
+ * each row; an inline (possibly compressed) value is keyed by its bytes.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "autoencoder.h"
+
+#include "access/detoast.h"
+#include "catalog/pg_type.h"
+#include "utils/memutils.h"
+
+typedef struct ModelCache
+{
+	MemoryContext mcxt;			/* holds model and key; reset on a miss */
+	AeModel    *model;
+	bool		external;		/* key is a TOAST pointer */
+	varatt_external toast_ptr;
+	char	   *raw;			/* key is these bytes (inline datum) */
+	Size		raw_len;
+	double	   *buf_in;			/* max(d, k) doubles */
+	double	   *buf_out;		/* max(d, k) doubles */
+} ModelCache;
+
+PG_FUNCTION_INFO_V1(ae_encode);
+PG_FUNCTION_INFO_V1(ae_decode);
+PG_FUNCTION_INFO_V1(ae_reconstruct);
+PG_FUNCTION_INFO_V1(ae_anomaly_score);
+
+/* Does the cached key match this datum? */
+static bool
+cache_hit(ModelCache *c, struct varlena *v)
+{
+	if (c->model == NULL)
+		return false;
+	if (VARATT_IS_EXTERNAL_ONDISK(v))
+	{
+		varatt_external p;
+
+		if (!c->external)
+			return false;
+		VARATT_EXTERNAL_GET_POINTER(p, v);
+		return p.va_valueid == c->toast_ptr.va_valueid &&
+			p.va_toastrelid == c->toast_ptr.va_toastrelid &&
+			p.va_rawsize == c->toast_ptr.va_rawsize &&
+			p.va_extinfo == c->toast_ptr.va_extinfo;
+	}
+	if (c->external || VARATT_IS_EXTERNAL(v))
+		return false;
+	return VARSIZE_ANY(v) == c->raw_len && memcmp(v, c->raw, c->raw_len) == 0;
+}
+
+/* The parsed model for argument argno, from the cache or freshly parsed. */
+AeModel *
+ae_get_model(FunctionCallInfo fcinfo, int argno)
+{
+	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+	struct varlena *v = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(argno));
+	bytea	   *b;
+	MemoryContext old;
+	AeError		err = {0};
+	AeModel    *model;
+	int			wide;
+
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ModelCache));
+		c->mcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
+										"autoencoder model cache",
+										ALLOCSET_DEFAULT_SIZES);
+		fcinfo->flinfo->fn_extra = c;
+	}
+	if (cache_hit(c, v))
+		return c->model;
+
+	MemoryContextReset(c->mcxt);
+	c->model = NULL;
+	old = MemoryContextSwitchTo(c->mcxt);
+
+	c->external = VARATT_IS_EXTERNAL_ONDISK(v);
+	if (c->external)
+		VARATT_EXTERNAL_GET_POINTER(c->toast_ptr, v);
+	else if (!VARATT_IS_EXTERNAL(v))
+	{
+		c->raw_len = VARSIZE_ANY(v);
+		c->raw = palloc(c->raw_len);
+		memcpy(c->raw, v, c->raw_len);
+	}
+	else
+	{
+		/* other external forms (indirect, expanded) are never cached */
+		c->raw_len = 0;
+		c->raw = NULL;
+	}
+
+	b = (bytea *) detoast_attr(v);
+	model = ae_model_deserialize((const uint8_t *) VARDATA_ANY(b),
+								 VARSIZE_ANY_EXHDR(b), &err);
+	if (!model)
+	{
+		MemoryContextSwitchTo(old);
+		ae_report_engine_error(&err, "reading a model");
+	}
+	wide = Max(model->n_features, model->n_components);
+	c->buf_in = palloc(sizeof(double) * wide);
+	c->buf_out = palloc(sizeof(double) * wide);
+	if (b != (bytea *) v)
+		pfree(b);
+	MemoryContextSwitchTo(old);
+	c->model = model;
+	return model;
+}
+
+/* Model, plus argument 1 checked and copied into the cache's input buffer. */
+static AeModel *
+model_and_input(FunctionCallInfo fcinfo, int expected_len_of_code,
+				ArrayType **xout, const char *what)
+{
+	AeModel    *m = ae_get_model(fcinfo, 0);
+	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+	ArrayType  *x = PG_GETARG_ARRAYTYPE_P(1);
+	int			expected = expected_len_of_code ? m->n_components : m->n_features;
+	int			n;
+
+	ae_check_array(x, what);
+	n = ae_array_length(x);
+	if (n != expected)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("expected %d elements, not %d", expected, n),
+				 errdetail("The model has %d features and %d components.",
+						   m->n_features, m->n_components)));
+	ae_array_to_doubles(x, c->buf_in, n, what);
+	*xout = x;
+	return m;
+}
+
+/* ae_encode(model, x) returns the k-dimensional code of x. */
+Datum
+ae_encode(PG_FUNCTION_ARGS)
+{
+	ArrayType  *x;
+	AeModel    *m = model_and_input(fcinfo, false, &x, "input");
+	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+
+	ae_model_encode(m, c->buf_in, c->buf_out);
+	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_components,
+											  ARR_ELEMTYPE(x)));
+}
+
+/* ae_decode(model, code) returns the row in feature space for a code. */
+Datum
+ae_decode(PG_FUNCTION_ARGS)
+{
+	ArrayType  *x;
+	AeModel    *m = model_and_input(fcinfo, true, &x, "code");
+	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+
+	ae_model_decode(m, c->buf_in, c->buf_out);
+	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_features,
+											  ARR_ELEMTYPE(x)));
+}
+
+/* ae_reconstruct(model, x) returns decode(encode(x)). */
+Datum
+ae_reconstruct(PG_FUNCTION_ARGS)
+{
+	ArrayType  *x;
+	AeModel    *m = model_and_input(fcinfo, false, &x, "input");
+	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+
+	ae_model_reconstruct(m, c->buf_in, c->buf_out);
+	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_features,
+											  ARR_ELEMTYPE(x)));
+}
+
+/* ae_anomaly_score(model, x): mean squared reconstruction error, scaled. */
+Datum
+ae_anomaly_score(PG_FUNCTION_ARGS)
+{
+	ArrayType  *x;
+	AeModel    *m = model_and_input(fcinfo, false, &x, "input");
+	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+
+	PG_RETURN_FLOAT8(ae_model_score(m, c->buf_in));
+}

@@ -1,0 +1,477 @@
+/*-------------------------------------------------------------------------
+ *
+ * ae_train_agg.c
+ *	  The autoencoder_train aggregate.  Its bytea state keeps the rows as
+ *	  float4, up to a memory budget; past it, a uniform reservoir sample
+ *	  (Vitter's algorithm R).  The combine function merges two samples
+ *	  with the right weights, and the final function trains the network.
+ *
+ * The state is bytea, not internal, so that Citus can run the partial
+ * aggregates on its workers and ship only their samples.  Its VARSIZE
+ * covers the allocated capacity (unused rows are zero), so that growing
+ * it geometrically survives the executor's copy of a new state pointer
+ * into the aggregate context.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "autoencoder.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/memutils.h"
+
+
+#define AE_STATE_MAGIC		0x53544541u /* "AETS" */
+#define AE_STATE_VERSION	1
+#define AE_STATE_MIN_ROWS	64
+
+/* Memory budget for the rows of one aggregate state, in kB. */
+int			ae_guc_max_train_memory = 512 * 1024;
+
+typedef struct AeTrainState
+{
+	int32		vl_len_;		/* varlena header */
+	uint32		magic;
+	uint16		version;
+	uint16		reserved;
+	int32		d;
+	int32		options_len;	/* bytes of the options jsonb that follow */
+	uint32		options_crc;
+	int64		seen;			/* non-NULL rows seen */
+	int64		stored;			/* rows in the sample */
+	int64		cap;			/* rows the state has room for */
+	int64		max_rows;		/* sample size limit */
+	uint64		rng;			/* reservoir random state */
+} AeTrainState;
+
+#define STATE_OPTIONS(s)	((char *) (s) + MAXALIGN(sizeof(AeTrainState)))
+#define STATE_ROWS(s)		((float *) (STATE_OPTIONS(s) + MAXALIGN((s)->options_len)))
+
+PG_FUNCTION_INFO_V1(autoencoder_train_accum);
+PG_FUNCTION_INFO_V1(autoencoder_train_combine);
+PG_FUNCTION_INFO_V1(autoencoder_train_final);
+
+/* Bytes of a state with room for cap rows. */
+static Size
+state_size(int d, int options_len, int64 cap)
+{
+	return MAXALIGN(sizeof(AeTrainState)) + MAXALIGN(options_len) +
+		(Size) cap * d * sizeof(float);
+}
+
+/* splitmix64: the reservoir's random numbers. */
+static uint64
+next_random(uint64 *state)
+{
+	uint64		z = (*state += UINT64CONST(0x9E3779B97F4A7C15));
+
+	z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+/* Uniform integer in [0, n). */
+static int64
+random_below(uint64 *state, int64 n)
+{
+	return (int64) (next_random(state) % (uint64) n);
+}
+
+/* Refuse bytes that are not a well-formed state. */
+static AeTrainState *
+check_state(bytea *b, const char *func)
+{
+	AeTrainState *s = (AeTrainState *) b;
+
+	if (VARSIZE_ANY(b) < MAXALIGN(sizeof(AeTrainState)) || VARATT_IS_SHORT(b) ||
+		s->magic != AE_STATE_MAGIC || s->version != AE_STATE_VERSION ||
+		s->d < 1 || s->d > AE_MAX_FEATURES ||
+		s->options_len < 0 || s->options_len > AE_MAX_TEXT ||
+		s->seen < 0 || s->stored < 0 || s->stored > s->seen ||
+		s->cap < s->stored || s->max_rows < 2 || s->stored > s->max_rows ||
+		s->cap > (int64) (MaxAllocHugeSize / sizeof(float)) / s->d ||
+		VARSIZE(b) != state_size(s->d, s->options_len, s->cap))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s was given an invalid autoencoder_train state", func),
+				 errdetail("The state is not one that autoencoder_train_accum produced.")));
+	return s;
+}
+
+/* Sample size limit from max_rows and autoencoder.max_train_memory. */
+static int64
+sample_limit(int d, int options_len, int64 max_rows)
+{
+	Size		budget = (Size) ae_guc_max_train_memory * 1024;
+	Size		fixed = state_size(d, options_len, 0);
+	int64		by_memory;
+
+	by_memory = budget > fixed ? (int64) ((budget - fixed) / ((Size) d * sizeof(float))) : 0;
+	by_memory = Max(by_memory, 2);
+	return max_rows > 0 ? Min(max_rows, by_memory) : by_memory;
+}
+
+/* A new state (in the current context) with room for cap rows. */
+static AeTrainState *
+alloc_state(int d, const char *options, int options_len, int64 cap)
+{
+	Size		size = state_size(d, options_len, cap);
+	AeTrainState *s;
+
+	if (size > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("autoencoder_train state of %zu bytes exceeds the 1 GB limit", size),
+				 errhint("Lower autoencoder.max_train_memory or the max_rows option.")));
+	s = palloc_extended(size, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+	SET_VARSIZE(s, size);
+	s->magic = AE_STATE_MAGIC;
+	s->version = AE_STATE_VERSION;
+	s->d = d;
+	s->options_len = options_len;
+	s->cap = cap;
+	if (options_len > 0)
+		memcpy(STATE_OPTIONS(s), options, options_len);
+	return s;
+}
+
+/* A copy of s with room for cap rows (the executor adopts it). */
+static AeTrainState *
+grow_state(AeTrainState *s, int64 cap)
+{
+	AeTrainState *n = alloc_state(s->d, STATE_OPTIONS(s), s->options_len, cap);
+
+	n->options_crc = s->options_crc;
+	n->seen = s->seen;
+	n->stored = s->stored;
+	n->max_rows = s->max_rows;
+	n->rng = s->rng;
+	memcpy(STATE_ROWS(n), STATE_ROWS(s), (Size) s->stored * s->d * sizeof(float));
+	return n;
+}
+
+/* The first row: validate options now so mistakes surface early. */
+static AeTrainState *
+new_state(int d, Jsonb *options)
+{
+	AeTrainSettings set;
+	AeTrainState *s;
+	int			options_len = options ? VARSIZE(options) : 0;
+
+	ae_parse_train_options(options, false, "autoencoder_train", &set);
+	ae_finish_net_config(&set, d, "autoencoder_train");
+	s = alloc_state(d, (const char *) options, options_len,
+					Min(AE_STATE_MIN_ROWS, sample_limit(d, options_len, set.max_rows)));
+	s->options_crc = options ? ae_crc32(0, options, VARSIZE(options)) : 0;
+	s->max_rows = sample_limit(d, options_len, set.max_rows);
+	s->rng = set.train.seed ^ UINT64CONST(0x5DEECE66D);
+	return s;
+}
+
+/*
+ * autoencoder_train_accum(state, x real[] | double precision[] [, options])
+ * keeps every row until the sample limit, then samples uniformly.
+ */
+Datum
+autoencoder_train_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx;
+	AeTrainState *s;
+	ArrayType  *x;
+	Jsonb	   *options = NULL;
+	int			d;
+	int64		slot;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("autoencoder_train_accum can only be called as part of the autoencoder_train aggregate")));
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	x = PG_GETARG_ARRAYTYPE_P(1);
+	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
+		options = PG_GETARG_JSONB_P(2);
+	ae_check_array(x, "autoencoder_train input");
+	d = ae_array_length(x);
+
+	if (PG_ARGISNULL(0))
+		s = new_state(d, options);
+	else
+	{
+		s = check_state(PG_GETARG_BYTEA_P(0), "autoencoder_train_accum");
+		if (d != s->d)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("expected %d elements, not %d", s->d, d),
+					 errdetail("Every row of one autoencoder_train call must have the same length; row " INT64_FORMAT " differs.",
+							   s->seen + 1)));
+		if ((options ? ae_crc32(0, options, VARSIZE(options)) : 0) != s->options_crc)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("options of autoencoder_train must be the same for every row")));
+	}
+
+	s->seen++;
+	if (s->stored < s->max_rows)
+	{
+		if (s->stored == s->cap)
+			s = grow_state(s, Min(s->cap * 2, s->max_rows));
+		slot = s->stored++;
+	}
+	else
+	{
+		/* algorithm R: keep the new row with probability max_rows / seen */
+		slot = random_below(&s->rng, s->seen);
+		if (slot >= s->max_rows)
+		{
+			/* still check the row, so bad input fails whether sampled or not */
+			float	   *tmp = palloc(sizeof(float) * d);
+
+			ae_array_to_floats(x, tmp, d, "autoencoder_train input");
+			pfree(tmp);
+			PG_RETURN_POINTER(s);
+		}
+	}
+	ae_array_to_floats(x, STATE_ROWS(s) + (Size) slot * d, d, "autoencoder_train input");
+	PG_RETURN_POINTER(s);
+}
+
+/*
+ * autoencoder_train_combine(a, b): a uniform sample of the union.  The
+ * number of rows taken from a follows the hypergeometric law of drawing
+ * k rows without replacement from a.seen + b.seen, then that many rows of
+ * each side's own uniform sample are picked at random.
+ */
+Datum
+autoencoder_train_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx;
+	AeTrainState *a;
+	AeTrainState *b;
+	AeTrainState *r;
+	int64		k;
+	int64		take_a = 0;
+	int64		left_a,
+				left_b;
+	int			d;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("autoencoder_train_combine can only be called as part of the autoencoder_train aggregate")));
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	b = check_state(PG_GETARG_BYTEA_P(1), "autoencoder_train_combine");
+	if (PG_ARGISNULL(0))
+		PG_RETURN_POINTER(b);	/* the executor copies it into its context */
+	a = check_state(PG_GETARG_BYTEA_P(0), "autoencoder_train_combine");
+	if (a->d != b->d)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("expected %d elements, not %d", a->d, b->d),
+				 errdetail("Every row of one autoencoder_train call must have the same length.")));
+	if (a->options_crc != b->options_crc)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("options of autoencoder_train must be the same for every row")));
+	d = a->d;
+
+	/* both complete and the union fits: concatenate */
+	if (a->stored == a->seen && b->stored == b->seen &&
+		a->stored + b->stored <= a->max_rows)
+	{
+		if (a->stored + b->stored > a->cap)
+			a = grow_state(a, Min(Max(a->cap * 2, a->stored + b->stored), a->max_rows));
+		memcpy(STATE_ROWS(a) + (Size) a->stored * d, STATE_ROWS(b),
+			   (Size) b->stored * d * sizeof(float));
+		a->stored += b->stored;
+		a->seen += b->seen;
+		PG_RETURN_POINTER(a);
+	}
+
+	k = Min(a->max_rows, a->seen + b->seen);
+	left_a = a->seen;
+	left_b = b->seen;
+	for (int64 i = 0; i < k; i++)
+	{
+		if (random_below(&a->rng, left_a + left_b) < left_a)
+		{
+			take_a++;
+			left_a--;
+		}
+		else
+			left_b--;
+	}
+	/* a uniform sample of a.stored rows holds a uniform sample of any size */
+	take_a = Min(take_a, a->stored);
+	k = Min(k, take_a + b->stored);
+
+	r = alloc_state(d, STATE_OPTIONS(a), a->options_len, k);
+	r->options_crc = a->options_crc;
+	r->seen = a->seen + b->seen;
+	r->max_rows = a->max_rows;
+	r->rng = a->rng;
+	/* partial Fisher-Yates over row indices of each side */
+	{
+		int64	   *idx;
+		int64		n_from[2] = {take_a, k - take_a};
+		AeTrainState *from[2] = {a, b};
+
+		for (int side = 0; side < 2; side++)
+		{
+			AeTrainState *src = from[side];
+
+			idx = palloc_extended(sizeof(int64) * Max(src->stored, 1), MCXT_ALLOC_HUGE);
+			for (int64 i = 0; i < src->stored; i++)
+				idx[i] = i;
+			for (int64 i = 0; i < n_from[side]; i++)
+			{
+				int64		j = i + random_below(&r->rng, src->stored - i);
+				int64		t = idx[i];
+
+				idx[i] = idx[j];
+				idx[j] = t;
+				memcpy(STATE_ROWS(r) + (Size) r->stored * d,
+					   STATE_ROWS(src) + (Size) idx[i] * d, sizeof(float) * d);
+				r->stored++;
+			}
+			pfree(idx);
+			CHECK_FOR_INTERRUPTS();
+		}
+	}
+	PG_RETURN_POINTER(r);
+}
+
+/* Rows of an in-memory sample, handed to the trainer in order. */
+typedef struct MemorySource
+{
+	const float *rows;
+	int64		n;
+	int			d;
+	int64		pos;
+} MemorySource;
+
+/* Start a pass over the sample. */
+static AeStatus
+memory_rewind(void *ctx, AeError *err)
+{
+	((MemorySource *) ctx)->pos = 0;
+	return AE_OK;
+}
+
+/* Copy up to max_rows rows of the sample. */
+static int64_t
+memory_read(void *ctx, float *buf, int64_t max_rows, AeError *err)
+{
+	MemorySource *m = ctx;
+	int64		n = Min(max_rows, m->n - m->pos);
+
+	if (n <= 0)
+		return 0;
+	memcpy(buf, m->rows + (Size) m->pos * m->d, sizeof(float) * (Size) n * m->d);
+	m->pos += n;
+	return n;
+}
+
+/* Train to the end over src; every epoch is recorded (and maybe noticed). */
+static AeModel *
+train_model(AeTrainSettings *set, AeDataSource *src, int d, int64 n_rows,
+			const double *mean, const double *scale)
+{
+	AeError		err = {0};
+	AeTrainer  *t;
+	AeHistoryLog log;
+	bool		done = false;
+
+	ae_history_init(&log);
+	t = ae_trainer_create(&set->net, &set->train, mean, scale, &err);
+	if (!t)
+		ae_report_engine_error(&err, "autoencoder_train");
+	while (!done)
+	{
+		AeHistoryRow row;
+
+		if (ae_trainer_step(t, src, &row, &done, &err) != AE_OK)
+			ae_report_engine_error(&err, "autoencoder_train");
+		ae_history_add(&log, &row);
+		if (set->verbose)
+			ae_notice_epoch("autoencoder_train", &row);
+	}
+	return ae_model_from_trainer(set, t, &log, d, n_rows, mean, scale,
+								 "autoencoder_train");
+}
+
+/* autoencoder_train_final(state) returns the trained model (bytea). */
+Datum
+autoencoder_train_final(PG_FUNCTION_ARGS)
+{
+	AeTrainState *s;
+	AeTrainSettings set;
+	Jsonb	   *options = NULL;
+	MemorySource ms;
+	AeDataSource src;
+	double	   *mean;
+	double	   *scale;
+	AeModel    *model;
+	MemoryContext train_ctx;
+	MemoryContext old;
+	bytea	   *result;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = check_state(PG_GETARG_BYTEA_P(0), "autoencoder_train_final");
+	if (s->stored < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("autoencoder_train needs at least 2 rows, not " INT64_FORMAT, s->stored),
+				 errhint("With GROUP BY, leave out small groups, e.g. HAVING count(*) >= 2.")));
+	if (s->options_len > 0)
+		options = (Jsonb *) STATE_OPTIONS(s);
+	ae_parse_train_options(options, false, "autoencoder_train", &set);
+	ae_finish_net_config(&set, s->d, "autoencoder_train");
+	if (s->seen > s->stored)
+		ereport(NOTICE,
+				(errmsg("autoencoder_train saw " INT64_FORMAT " rows and trained on a uniform sample of " INT64_FORMAT,
+						s->seen, s->stored),
+				 errdetail("The sample is limited by %s.",
+						   set.max_rows > 0 && set.max_rows <= s->max_rows ?
+						   "the max_rows option" : "autoencoder.max_train_memory"),
+				 errhint("Raise the max_rows option or autoencoder.max_train_memory to train on more rows, "
+						 "or use ae_fit, which streams every row on every epoch.")));
+
+	/* training allocations live in a context deleted afterwards */
+	train_ctx = AllocSetContextCreate(CurrentMemoryContext,
+									  "autoencoder_train", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(train_ctx);
+	mean = palloc(sizeof(double) * s->d);
+	scale = palloc(sizeof(double) * s->d);
+	{
+		AeMomentsAcc acc;
+
+		ae_moments_acc_init(&acc, s->d);
+		ae_moments_acc_add_floats(&acc, STATE_ROWS(s), s->stored);
+		ae_moments_acc_scaling(&acc, set.scale, mean, scale);
+	}
+	ms.rows = STATE_ROWS(s);
+	ms.n = s->stored;
+	ms.d = s->d;
+	ms.pos = 0;
+	src.ctx = &ms;
+	src.rewind = memory_rewind;
+	src.read = memory_read;
+	set.train.shuffle_buffer_rows = s->stored;	/* a full shuffle */
+	model = train_model(&set, &src, s->d, s->seen, mean, scale);
+	MemoryContextSwitchTo(old);
+	result = ae_model_to_bytea(model, "autoencoder_train");
+	MemoryContextDelete(train_ctx);
+	PG_RETURN_BYTEA_P(result);
+}

@@ -1,0 +1,377 @@
+/*-------------------------------------------------------------------------
+ *
+ * ae_training.c
+ *	  What autoencoder_train and ae_fit share: option parsing into the
+ *	  engine's configuration, defaults that depend on the data width, the
+ *	  canonical "options used" JSON, the training history log, and turning
+ *	  a finished trainer into a model and a bytea.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "autoencoder.h"
+
+#include <math.h>
+
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+#include "../engine/ae_stats.h"
+
+#define MOMENTS_BATCH 256
+
+/* Choice lists in the order of the engine's enums. */
+static const char *const activation_choices[] =
+{"linear", "relu", "sigmoid", "tanh", "elu", "leaky_relu", NULL};
+static const char *const output_choices[] = {"linear", "sigmoid", NULL};
+static const char *const loss_choices[] = {"mse", "bce", NULL};
+static const char *const optimizer_choices[] =
+{"adam", "sgd", "momentum", "rmsprop", "adadelta", NULL};
+static const char *const pretrain_choices[] = {"none", "layerwise", NULL};
+static const char *const scale_choices[] = {"standard", "center", "none", NULL};
+
+enum
+{
+	O_HIDDEN, O_ACTIVATION, O_OUTPUT_ACTIVATION, O_TIED, O_LOSS, O_OPTIMIZER,
+	O_NESTEROV, O_LR, O_MOMENTUM, O_BETA1, O_BETA2, O_RHO, O_EPSILON,
+	O_BATCH, O_EPOCHS, O_L2, O_SEED, O_SHUFFLE, O_SCALE, O_VALFRAC,
+	O_PATIENCE, O_MIN_DELTA, O_MAX_SECONDS, O_PRETRAIN, O_PRETRAIN_EPOCHS,
+	O_FINETUNE_EPOCHS, O_VERBOSE, O_SOURCE_SPECIFIC, O_NOPTS
+};
+
+/* The last entry differs: max_rows (aggregate) or shuffle_buffer (ae_fit). */
+static const AeOptSpec train_option_specs[O_NOPTS] = {
+	{"hidden", AE_OPT_INT_LIST, 1, AE_MAX_UNITS},
+	{"activation", AE_OPT_ENUM, 0, 0, false, activation_choices},
+	{"output_activation", AE_OPT_ENUM, 0, 0, false, output_choices},
+	{"tied_weights", AE_OPT_BOOL},
+	{"loss", AE_OPT_ENUM, 0, 0, false, loss_choices},
+	{"optimizer", AE_OPT_ENUM, 0, 0, false, optimizer_choices},
+	{"nesterov", AE_OPT_BOOL},
+	{"learning_rate", AE_OPT_REAL, 0, 10, true},
+	{"momentum", AE_OPT_REAL, 0, 0.9999},
+	{"beta1", AE_OPT_REAL, 0, 0.9999},
+	{"beta2", AE_OPT_REAL, 0, 0.999999},
+	{"rho", AE_OPT_REAL, 0, 0.9999},
+	{"epsilon", AE_OPT_REAL, 0, 1, true},
+	{"batch_size", AE_OPT_INT, 1, 65536},
+	{"epochs", AE_OPT_INT, 1, 100000},
+	{"l2", AE_OPT_REAL, 0, 10},
+	{"seed", AE_OPT_INT, 0, 9007199254740992.0},
+	{"shuffle", AE_OPT_BOOL},
+	{"scale", AE_OPT_ENUM, 0, 0, false, scale_choices},
+	{"validation_fraction", AE_OPT_REAL, 0, 0.9},
+	{"patience", AE_OPT_INT, 0, 100000},
+	{"min_delta", AE_OPT_REAL, 0, 1e300},
+	{"max_seconds", AE_OPT_REAL, 0, 1e9},
+	{"pretrain", AE_OPT_ENUM, 0, 0, false, pretrain_choices},
+	{"pretrain_epochs", AE_OPT_INT, 1, 100000},
+	{"finetune_epochs", AE_OPT_INT, 1, 100000},
+	{"verbose", AE_OPT_BOOL},
+	{"max_rows", AE_OPT_INT, 2, 1e12},
+};
+
+/* Parse training options; for ae_fit the last option is shuffle_buffer. */
+void
+ae_parse_train_options(Jsonb *options, bool for_fit, const char *funcname,
+					   AeTrainSettings *s)
+{
+	AeOptSpec	specs[O_NOPTS];
+	AeOptValue	v[O_NOPTS];
+
+	memcpy(specs, train_option_specs, sizeof(specs));
+	if (for_fit)
+	{
+		specs[O_SOURCE_SPECIFIC].name = "shuffle_buffer";
+		specs[O_SOURCE_SPECIFIC].min = 1;
+		specs[O_SOURCE_SPECIFIC].max = 1e9;
+	}
+	ae_parse_options(options, specs, O_NOPTS, v, funcname);
+
+	memset(s, 0, sizeof(*s));
+	ae_net_config_defaults(&s->net);
+	ae_train_config_defaults(&s->train);
+	s->scale = AE_SCALE_STANDARD;
+	s->max_rows = 0;
+
+	if (v[O_HIDDEN].given)
+	{
+		s->hidden_given = true;
+		s->net.n_hidden = v[O_HIDDEN].n_list;
+		memcpy(s->net.hidden, v[O_HIDDEN].list, sizeof(int) * v[O_HIDDEN].n_list);
+	}
+	if (v[O_ACTIVATION].given)
+		s->net.activation = (AeActivation) v[O_ACTIVATION].choice;
+	if (v[O_OUTPUT_ACTIVATION].given)
+		s->net.output_activation = v[O_OUTPUT_ACTIVATION].choice == 0 ?
+			AE_ACT_LINEAR : AE_ACT_SIGMOID;
+	if (v[O_TIED].given)
+		s->net.tied_weights = v[O_TIED].flag;
+	if (v[O_LOSS].given)
+		s->train.loss = (AeLoss) v[O_LOSS].choice;
+	if (v[O_OPTIMIZER].given)
+		s->train.optimizer = (AeOptimizer) v[O_OPTIMIZER].choice;
+	if (v[O_NESTEROV].given)
+		s->train.nesterov = v[O_NESTEROV].flag;
+	if (v[O_LR].given)
+		s->train.learning_rate = v[O_LR].num;
+	if (v[O_MOMENTUM].given)
+		s->train.momentum = v[O_MOMENTUM].num;
+	if (v[O_BETA1].given)
+		s->train.beta1 = v[O_BETA1].num;
+	if (v[O_BETA2].given)
+		s->train.beta2 = v[O_BETA2].num;
+	if (v[O_RHO].given)
+		s->train.rho = v[O_RHO].num;
+	if (v[O_EPSILON].given)
+		s->train.epsilon = v[O_EPSILON].num;
+	if (v[O_BATCH].given)
+		s->train.batch_size = (int) v[O_BATCH].num;
+	if (v[O_EPOCHS].given)
+		s->train.epochs = (int) v[O_EPOCHS].num;
+	if (v[O_L2].given)
+		s->train.l2 = v[O_L2].num;
+	if (v[O_SEED].given)
+		s->train.seed = (uint64_t) v[O_SEED].num;
+	if (v[O_SHUFFLE].given)
+		s->train.shuffle = v[O_SHUFFLE].flag;
+	if (v[O_SCALE].given)
+		s->scale = (AeScaleMode) v[O_SCALE].choice;
+	if (v[O_VALFRAC].given)
+		s->train.validation_fraction = v[O_VALFRAC].num;
+	if (v[O_PATIENCE].given)
+		s->train.patience = (int) v[O_PATIENCE].num;
+	if (v[O_MIN_DELTA].given)
+		s->train.min_delta = v[O_MIN_DELTA].num;
+	if (v[O_MAX_SECONDS].given)
+		s->train.max_seconds = v[O_MAX_SECONDS].num;
+	if (v[O_PRETRAIN].given)
+		s->train.pretrain = (AePretrain) v[O_PRETRAIN].choice;
+	if (v[O_PRETRAIN_EPOCHS].given)
+		s->train.pretrain_epochs = (int) v[O_PRETRAIN_EPOCHS].num;
+	if (v[O_FINETUNE_EPOCHS].given)
+		s->train.finetune_epochs = (int) v[O_FINETUNE_EPOCHS].num;
+	if (v[O_VERBOSE].given)
+		s->verbose = v[O_VERBOSE].flag;
+	if (v[O_SOURCE_SPECIFIC].given)
+	{
+		if (for_fit)
+			s->train.shuffle_buffer_rows = (int64_t) v[O_SOURCE_SPECIFIC].num;
+		else
+			s->max_rows = (int64) v[O_SOURCE_SPECIFIC].num;
+	}
+
+	if (s->train.loss == AE_LOSS_BCE && !v[O_OUTPUT_ACTIVATION].given)
+		s->net.output_activation = AE_ACT_SIGMOID;
+	if (s->train.loss == AE_LOSS_BCE && s->net.output_activation != AE_ACT_SIGMOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"loss\" \"bce\" of %s needs \"output_activation\" \"sigmoid\", not \"%s\"",
+						funcname, ae_activation_name(s->net.output_activation)),
+				 errhint("Binary cross-entropy compares outputs in [0, 1] with data in [0, 1].")));
+	if (s->train.nesterov && s->train.optimizer != AE_OPT_MOMENTUM)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"nesterov\" of %s needs \"optimizer\" \"momentum\"", funcname)));
+	if (s->train.pretrain == AE_PRETRAIN_NONE &&
+		(v[O_PRETRAIN_EPOCHS].given || v[O_FINETUNE_EPOCHS].given))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("options \"pretrain_epochs\" and \"finetune_epochs\" of %s need \"pretrain\" \"layerwise\"",
+						funcname)));
+}
+
+/*
+ * Complete the network configuration once the width d is known: the
+ * default architecture is one code layer of ceil(d/4) units.
+ */
+void
+ae_finish_net_config(AeTrainSettings *s, int d, const char *funcname)
+{
+	AeError		err = {0};
+
+	s->net.n_inputs = d;
+	if (!s->hidden_given)
+	{
+		s->net.n_hidden = 1;
+		s->net.hidden[0] = Max(1, (d + 3) / 4);
+	}
+	if (ae_net_config_validate(&s->net, &err) != AE_OK ||
+		ae_train_config_validate(&s->train, &err) != AE_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid options for %s: %s", funcname, err.msg)));
+}
+
+/* The options a model was trained with, every default filled in. */
+char *
+ae_train_options_json(const AeTrainSettings *s)
+{
+	StringInfoData buf;
+	AeTrainConfig t = s->train;
+
+	ae_train_config_resolve(&t);
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"hidden\": [");
+	for (int i = 0; i < s->net.n_hidden; i++)
+		appendStringInfo(&buf, "%s%d", i ? ", " : "", s->net.hidden[i]);
+	appendStringInfo(&buf, "], \"activation\": \"%s\", \"output_activation\": \"%s\", \"tied_weights\": %s",
+					 ae_activation_name(s->net.activation),
+					 ae_activation_name(s->net.output_activation),
+					 s->net.tied_weights ? "true" : "false");
+	appendStringInfo(&buf, ", \"loss\": \"%s\", \"optimizer\": \"%s\", \"learning_rate\": %.15g",
+					 ae_loss_name(t.loss), ae_optimizer_name(t.optimizer), t.learning_rate);
+	if (t.optimizer == AE_OPT_MOMENTUM)
+		appendStringInfo(&buf, ", \"momentum\": %.15g, \"nesterov\": %s",
+						 t.momentum, t.nesterov ? "true" : "false");
+	if (t.optimizer == AE_OPT_ADAM)
+		appendStringInfo(&buf, ", \"beta1\": %.15g, \"beta2\": %.15g", t.beta1, t.beta2);
+	if (t.optimizer == AE_OPT_RMSPROP || t.optimizer == AE_OPT_ADADELTA)
+		appendStringInfo(&buf, ", \"rho\": %.15g", t.rho);
+	if (t.optimizer != AE_OPT_SGD && t.optimizer != AE_OPT_MOMENTUM)
+		appendStringInfo(&buf, ", \"epsilon\": %.15g", t.epsilon);
+	appendStringInfo(&buf, ", \"batch_size\": %d, \"epochs\": %d, \"l2\": %.15g, \"seed\": " UINT64_FORMAT
+					 ", \"shuffle\": %s, \"scale\": \"%s\"",
+					 t.batch_size, t.epochs, t.l2, (uint64) t.seed,
+					 t.shuffle ? "true" : "false", ae_scale_name(s->scale));
+	appendStringInfo(&buf, ", \"validation_fraction\": %.15g, \"patience\": %d, \"min_delta\": %.15g, \"max_seconds\": %.15g",
+					 t.validation_fraction, t.patience, t.min_delta, t.max_seconds);
+	appendStringInfo(&buf, ", \"pretrain\": \"%s\"",
+					 t.pretrain == AE_PRETRAIN_LAYERWISE ? "layerwise" : "none");
+	if (t.pretrain == AE_PRETRAIN_LAYERWISE)
+		appendStringInfo(&buf, ", \"pretrain_epochs\": %d, \"finetune_epochs\": %d",
+						 t.pretrain_epochs, t.finetune_epochs);
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
+/* Serialise a model into a new bytea (errors become ereports). */
+bytea *
+ae_model_to_bytea(AeModel *m, const char *context)
+{
+	AeError		err = {0};
+	uint8_t    *bytes;
+	size_t		len;
+	bytea	   *result;
+
+	if (ae_model_serialize(m, &bytes, &len, &err) != AE_OK)
+		ae_report_engine_error(&err, context);
+	result = palloc(VARHDRSZ + len);
+	SET_VARSIZE(result, VARHDRSZ + len);
+	memcpy(VARDATA(result), bytes, len);
+	pfree(bytes);
+	return result;
+}
+
+/* Emit the verbose per-epoch NOTICE. */
+void
+ae_notice_epoch(const char *funcname, const AeHistoryRow *row)
+{
+	if (isnan(row->val_loss))
+		ereport(NOTICE,
+				(errmsg("%s: %s epoch %d: loss %.6g (%.1f s)", funcname,
+						row->phase, row->epoch, row->loss, row->seconds)));
+	else
+		ereport(NOTICE,
+				(errmsg("%s: %s epoch %d: loss %.6g, val_loss %.6g (%.1f s)", funcname,
+						row->phase, row->epoch, row->loss, row->val_loss, row->seconds)));
+}
+
+/* An empty history log. */
+void
+ae_history_init(AeHistoryLog *log)
+{
+	log->n = 0;
+	log->cap = 64;
+	log->rows = palloc(sizeof(AeHistoryRow) * log->cap);
+}
+
+/* Append one epoch's row. */
+void
+ae_history_add(AeHistoryLog *log, const AeHistoryRow *row)
+{
+	if (log->n == log->cap)
+	{
+		log->cap *= 2;
+		log->rows = repalloc_huge(log->rows, sizeof(AeHistoryRow) * log->cap);
+	}
+	log->rows[log->n++] = *row;
+}
+
+/*
+ * The model of a finished trainer: its network, the scaling it was
+ * trained with, the history, and the options used.  Frees the trainer.
+ */
+AeModel *
+ae_model_from_trainer(const AeTrainSettings *set, AeTrainer *t,
+					  const AeHistoryLog *log, int d, int64 n_rows,
+					  const double *mean, const double *scale,
+					  const char *funcname)
+{
+	AeError		err = {0};
+	AeModel    *model;
+	double		seconds = log->n > 0 ? log->rows[log->n - 1].seconds : 0;
+
+	model = ae_model_new(AE_KIND_AUTOENCODER, d,
+						 set->net.hidden[set->net.n_hidden - 1], &err);
+	if (!model)
+		ae_report_engine_error(&err, funcname);
+	model->net = ae_trainer_take_net(t);
+	ae_trainer_free(t);
+	if (!model->net)
+		elog(ERROR, "%s: trainer returned no network", funcname);
+	model->n_components = ae_net_code_size(model->net);
+	model->scale_mode = set->scale;
+	memcpy(model->mean, mean, sizeof(double) * d);
+	memcpy(model->scale, scale, sizeof(double) * d);
+	model->n_rows = n_rows;
+	model->history = log->rows;
+	model->n_history = log->n;
+	model->train_seconds = seconds;
+	model->ext_version = pstrdup(AUTOENCODER_VERSION);
+	model->options_json = ae_train_options_json(set);
+	if (ae_model_finish(model, &err) != AE_OK)
+		ae_report_engine_error(&err, funcname);
+	return model;
+}
+
+/* Start accumulating the moments of rows of width d. */
+void
+ae_moments_acc_init(AeMomentsAcc *a, int d)
+{
+	a->d = d;
+	a->n = 0;
+	a->mean = palloc0(sizeof(double) * d);
+	a->m2 = palloc0_array(double, (Size) d * d);
+	a->buf = palloc(sizeof(double) * (Size) MOMENTS_BATCH * d);
+	a->work = palloc(sizeof(double) * ae_moments_work_size(d, MOMENTS_BATCH));
+}
+
+/* Add n float rows, a batch at a time, in double precision. */
+void
+ae_moments_acc_add_floats(AeMomentsAcc *a, const float *rows, int64 n)
+{
+	int			d = a->d;
+
+	for (int64 i = 0; i < n; i += MOMENTS_BATCH)
+	{
+		int			nb = (int) Min(MOMENTS_BATCH, n - i);
+
+		for (Size j = 0; j < (Size) nb * d; j++)
+			a->buf[j] = rows[(Size) i * d + j];
+		ae_moments_add_batch(d, &a->n, a->mean, a->m2, a->buf, nb, a->work);
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/* Mean and scale for a scaling mode; releases the accumulator. */
+void
+ae_moments_acc_scaling(AeMomentsAcc *a, AeScaleMode mode, double *mean,
+					   double *scale)
+{
+	ae_scaling_from_moments(a->d, a->n, a->mean, a->m2, mode, mean, scale);
+	pfree(a->mean);
+	pfree(a->m2);
+	pfree(a->buf);
+	pfree(a->work);
+}

@@ -1,0 +1,126 @@
+/*-------------------------------------------------------------------------
+ *
+ * autoencoder.h
+ *	  Shared declarations of the PostgreSQL layer: input checks, option
+ *	  parsing, the per-call-site model cache and engine error reporting.
+ *	  Everything that needs PostgreSQL headers lives under src/pg; the
+ *	  numerical engine under src/engine never includes them.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef AUTOENCODER_H
+#define AUTOENCODER_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/array.h"
+#include "utils/jsonb.h"
+
+#include "../engine/ae_model.h"
+
+#define AUTOENCODER_VERSION "0.1.0"
+
+/* autoencoder.c: GUCs, engine hooks, error mapping */
+extern int	ae_guc_threads;
+extern void ae_report_engine_error(const AeError *err, const char *context);
+extern double ae_now_seconds(void);
+
+/* ae_input.c: arrays in and out */
+extern void ae_check_array(ArrayType *a, const char *what);
+extern int	ae_array_length(ArrayType *a);
+extern void ae_array_to_doubles(ArrayType *a, double *out, int n,
+								const char *what);
+extern void ae_array_to_floats(ArrayType *a, float *out, int n,
+							   const char *what);
+extern ArrayType *ae_doubles_to_array(const double *v, int n, Oid elemtype);
+extern void ae_check_finite(double v, int element, const char *what);
+
+/* ae_options.c: jsonb options */
+typedef enum AeOptType
+{
+	AE_OPT_INT,
+	AE_OPT_REAL,
+	AE_OPT_BOOL,
+	AE_OPT_ENUM,
+	AE_OPT_INT_LIST
+} AeOptType;
+
+typedef struct AeOptSpec
+{
+	const char *name;
+	AeOptType	type;
+	double		min;			/* AE_OPT_INT/REAL/INT_LIST bounds */
+	double		max;
+	bool		min_exclusive;	/* REAL: value must be > min */
+	const char *const *choices; /* AE_OPT_ENUM: NULL-terminated */
+} AeOptSpec;
+
+typedef struct AeOptValue
+{
+	bool		given;
+	double		num;			/* INT, REAL */
+	bool		flag;			/* BOOL */
+	int			choice;			/* ENUM: index into choices */
+	int			n_list;			/* INT_LIST */
+	int			list[AE_MAX_LAYERS];
+} AeOptValue;
+
+extern void ae_parse_options(Jsonb *options, const AeOptSpec *specs,
+							 int nspecs, AeOptValue *values,
+							 const char *funcname);
+
+/* ae_training.c: what autoencoder_train and ae_fit share */
+typedef struct AeTrainSettings
+{
+	AeNetConfig net;
+	AeTrainConfig train;
+	AeScaleMode scale;
+	bool		hidden_given;
+	bool		verbose;
+	int64		max_rows;		/* aggregate sample limit; 0: not given */
+} AeTrainSettings;
+
+extern void ae_parse_train_options(Jsonb *options, bool for_fit,
+								   const char *funcname, AeTrainSettings *s);
+extern void ae_finish_net_config(AeTrainSettings *s, int d, const char *funcname);
+extern char *ae_train_options_json(const AeTrainSettings *s);
+extern bytea *ae_model_to_bytea(AeModel *m, const char *context);
+extern void ae_notice_epoch(const char *funcname, const AeHistoryRow *row);
+
+typedef struct AeHistoryLog
+{
+	AeHistoryRow *rows;
+	int			n;
+	int			cap;
+} AeHistoryLog;
+
+extern void ae_history_init(AeHistoryLog *log);
+extern void ae_history_add(AeHistoryLog *log, const AeHistoryRow *row);
+extern AeModel *ae_model_from_trainer(const AeTrainSettings *set, AeTrainer *t,
+									  const AeHistoryLog *log, int d, int64 n_rows,
+									  const double *mean, const double *scale,
+									  const char *funcname);
+
+typedef struct AeMomentsAcc
+{
+	int			d;
+	double		n;
+	double	   *mean;
+	double	   *m2;
+	double	   *buf;
+	double	   *work;
+} AeMomentsAcc;
+
+extern void ae_moments_acc_init(AeMomentsAcc *a, int d);
+extern void ae_moments_acc_add_floats(AeMomentsAcc *a, const float *rows, int64 n);
+extern void ae_moments_acc_scaling(AeMomentsAcc *a, AeScaleMode mode,
+								   double *mean, double *scale);
+
+/* ae_train_agg.c */
+extern int	ae_guc_max_train_memory;
+
+/* ae_score.c: model cache */
+extern AeModel *ae_get_model(FunctionCallInfo fcinfo, int argno);
+
+#endif							/* AUTOENCODER_H */

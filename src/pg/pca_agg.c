@@ -1,0 +1,330 @@
+/*-------------------------------------------------------------------------
+ *
+ * pca_agg.c
+ *	  The pca_train aggregate: a bytea transition state holding the row
+ *	  count, mean and co-moment matrix, updated in place a mini-batch at a
+ *	  time, merged with Chan's formula in the combine function, and turned
+ *	  into a model by an eigen decomposition in the final function.
+ *
+ * The transition type is bytea rather than internal so that Citus can run
+ * the partial aggregates on its workers and ship only their states.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "autoencoder.h"
+
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+
+#include "../engine/ae_pca.h"
+#include "../engine/ae_stats.h"
+
+#define PCA_STATE_MAGIC		0x53414350u /* "PCAS" */
+#define PCA_STATE_VERSION	1
+#define PCA_BATCH_ROWS		256
+
+/*
+ * Fixed header of the state; mean[d], m2[d*d] and batch[cap*d] doubles
+ * follow it.  The state lives only within one query (or one Citus
+ * query), so it uses the host's byte order.
+ */
+typedef struct PcaState
+{
+	int32		vl_len_;		/* varlena header */
+	uint32		magic;
+	uint16		version;
+	uint16		scale;			/* AeScaleMode */
+	int32		d;
+	int32		cap;			/* batch capacity in rows */
+	int32		batch_n;		/* rows waiting in the batch */
+	int32		components;		/* 0: not given */
+	int32		whiten;
+	uint32		options_crc;	/* CRC of the options jsonb, to spot changes */
+	double		variance;		/* 0: not given */
+	double		n;				/* rows folded into mean/m2 */
+	double		seconds;		/* time spent accumulating */
+} PcaState;
+
+#define PCA_MEAN(s)		((double *) ((char *) (s) + MAXALIGN(sizeof(PcaState))))
+#define PCA_M2(s)		(PCA_MEAN(s) + (s)->d)
+#define PCA_BATCH(s)	(PCA_M2(s) + (size_t) (s)->d * (s)->d)
+
+PG_FUNCTION_INFO_V1(pca_train_accum);
+PG_FUNCTION_INFO_V1(pca_train_combine);
+PG_FUNCTION_INFO_V1(pca_train_final);
+
+static const char *const scale_choices[] = {"standard", "center", "none", NULL};
+
+static const AeOptSpec pca_option_specs[] = {
+	{"components", AE_OPT_INT, 1, AE_MAX_PCA_FEATURES},
+	{"variance", AE_OPT_REAL, 0, 1, true},
+	{"scale", AE_OPT_ENUM, 0, 0, false, scale_choices},
+	{"whiten", AE_OPT_BOOL},
+};
+
+enum
+{
+	PCA_OPT_COMPONENTS, PCA_OPT_VARIANCE, PCA_OPT_SCALE, PCA_OPT_WHITEN, PCA_NOPTS
+};
+
+/* Bytes of a state with d features and a batch of cap rows. */
+static Size
+pca_state_size(int d, int cap)
+{
+	return MAXALIGN(sizeof(PcaState)) +
+		sizeof(double) * ((Size) d + (Size) d * d + (Size) cap * d);
+}
+
+/* Refuse bytes that are not a well-formed state (they may come from users). */
+static PcaState *
+check_state(bytea *b, const char *func)
+{
+	PcaState   *s = (PcaState *) b;
+
+	if (VARSIZE_ANY(b) < MAXALIGN(sizeof(PcaState)) || VARATT_IS_SHORT(b) ||
+		s->magic != PCA_STATE_MAGIC || s->version != PCA_STATE_VERSION ||
+		s->d < 1 || s->d > AE_MAX_PCA_FEATURES ||
+		s->cap < 1 || s->cap > PCA_BATCH_ROWS ||
+		s->batch_n < 0 || s->batch_n > s->cap ||
+		s->scale > AE_SCALE_NONE || s->n < 0 ||
+		VARSIZE(b) != pca_state_size(s->d, s->cap))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s was given an invalid pca_train state", func),
+				 errdetail("The state is not one that pca_train_accum produced.")));
+	return s;
+}
+
+/* Parse options into a new state sized for d features. */
+static PcaState *
+new_state(int d, Jsonb *options)
+{
+	AeOptValue	vals[PCA_NOPTS];
+	PcaState   *s;
+	Size		size;
+
+	ae_parse_options(options, pca_option_specs, PCA_NOPTS, vals, "pca_train");
+	if (vals[PCA_OPT_COMPONENTS].given && vals[PCA_OPT_VARIANCE].given)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("options \"components\" and \"variance\" of pca_train cannot be used together"),
+				 errhint("Give the number of components, or the share of variance to keep.")));
+	if (d > AE_MAX_PCA_FEATURES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("pca_train supports at most %d features, not %d",
+						AE_MAX_PCA_FEATURES, d),
+				 errhint("Reduce the number of features, or train an autoencoder instead.")));
+	if (vals[PCA_OPT_COMPONENTS].given && vals[PCA_OPT_COMPONENTS].num > d)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"components\" of pca_train must be at most the number of features (%d), not %.0f",
+						d, vals[PCA_OPT_COMPONENTS].num)));
+
+	size = pca_state_size(d, PCA_BATCH_ROWS);
+	/*
+	 * Allocated in the per-row context: a transition function that returns a
+	 * new pointer has it copied into the aggregate context by the executor.
+	 */
+	s = palloc0(size);
+	SET_VARSIZE(s, size);
+	s->magic = PCA_STATE_MAGIC;
+	s->version = PCA_STATE_VERSION;
+	s->d = d;
+	s->cap = PCA_BATCH_ROWS;
+	s->components = vals[PCA_OPT_COMPONENTS].given ? (int32) vals[PCA_OPT_COMPONENTS].num : 0;
+	s->variance = vals[PCA_OPT_VARIANCE].given ? vals[PCA_OPT_VARIANCE].num : 0;
+	s->scale = vals[PCA_OPT_SCALE].given ? vals[PCA_OPT_SCALE].choice : AE_SCALE_STANDARD;
+	s->whiten = vals[PCA_OPT_WHITEN].given && vals[PCA_OPT_WHITEN].flag;
+	s->options_crc = options ? ae_crc32(0, options, VARSIZE(options)) : 0;
+	return s;
+}
+
+/* Fold nb rows into (n, mean, m2) using scratch from the current context. */
+static void
+add_rows(int d, double *n, double *mean, double *m2, const double *rows, int nb)
+{
+	double	   *work;
+
+	if (nb <= 0)
+		return;
+	work = palloc(sizeof(double) * ae_moments_work_size(d, nb));
+	ae_moments_add_batch(d, n, mean, m2, rows, nb, work);
+	pfree(work);
+}
+
+/* Empty the batch buffer into the moments. */
+static void
+flush_batch(PcaState *s)
+{
+	double		t0 = ae_now_seconds();
+
+	add_rows(s->d, &s->n, PCA_MEAN(s), PCA_M2(s), PCA_BATCH(s), s->batch_n);
+	s->batch_n = 0;
+	s->seconds += ae_now_seconds() - t0;
+}
+
+/*
+ * pca_train_accum(state bytea, x real[] | double precision[] [, options])
+ * NULL rows are skipped; the state is created on the first non-NULL row.
+ */
+Datum
+pca_train_accum(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx;
+	PcaState   *s;
+	ArrayType  *x;
+	Jsonb	   *options = NULL;
+	int			d;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("pca_train_accum can only be called as part of the pca_train aggregate")));
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	x = PG_GETARG_ARRAYTYPE_P(1);
+	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
+		options = PG_GETARG_JSONB_P(2);
+	ae_check_array(x, "pca_train input");
+	d = ae_array_length(x);
+
+	if (PG_ARGISNULL(0))
+		s = new_state(d, options);
+	else
+	{
+		s = check_state(PG_GETARG_BYTEA_P(0), "pca_train_accum");
+		if (d != s->d)
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("expected %d elements, not %d", s->d, d),
+					 errdetail("Every row of one pca_train call must have the same length; row %.0f differs.",
+							   s->n + s->batch_n + 1)));
+		if ((options ? ae_crc32(0, options, VARSIZE(options)) : 0) != s->options_crc)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("options of pca_train must be the same for every row")));
+	}
+
+	ae_array_to_doubles(x, PCA_BATCH(s) + (size_t) s->batch_n * d, d,
+						"pca_train input");
+	if (++s->batch_n == s->cap)
+		flush_batch(s);
+
+	PG_RETURN_POINTER(s);
+}
+
+/* pca_train_combine(a bytea, b bytea): merge b into a (a is ours to change). */
+Datum
+pca_train_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggctx;
+	PcaState   *a;
+	PcaState   *b;
+	double	   *work;
+
+	if (!AggCheckCallContext(fcinfo, &aggctx))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("pca_train_combine can only be called as part of the pca_train aggregate")));
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	b = check_state(PG_GETARG_BYTEA_P(1), "pca_train_combine");
+	if (PG_ARGISNULL(0))
+	{
+		/* the executor copies a returned new pointer into its context */
+		PG_RETURN_POINTER(b);
+	}
+	a = check_state(PG_GETARG_BYTEA_P(0), "pca_train_combine");
+	if (a->d != b->d)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("expected %d elements, not %d", a->d, b->d),
+				 errdetail("Every row of one pca_train call must have the same length.")));
+	if (a->options_crc != b->options_crc)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("options of pca_train must be the same for every row")));
+
+	flush_batch(a);
+	work = palloc(sizeof(double) * a->d);
+	ae_moments_merge(a->d, &a->n, PCA_MEAN(a), PCA_M2(a),
+					 b->n, PCA_MEAN(b), PCA_M2(b), work);
+	add_rows(a->d, &a->n, PCA_MEAN(a), PCA_M2(a), PCA_BATCH(b), b->batch_n);
+	a->seconds += b->seconds;
+	PG_RETURN_POINTER(a);
+}
+
+/* The options actually used, defaults filled in, as JSON text. */
+static char *
+options_json(const PcaState *s, int k)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"components\": %d, \"variance\": %s, \"scale\": \"%s\", \"whiten\": %s}",
+					 s->components ? s->components : k,
+					 s->components ? "null" : psprintf("%.15g", s->variance ? s->variance : AE_PCA_DEFAULT_VARIANCE),
+					 ae_scale_name((AeScaleMode) s->scale),
+					 s->whiten ? "true" : "false");
+	return buf.data;
+}
+
+/* pca_train_final(state bytea) returns bytea: the model. */
+Datum
+pca_train_final(PG_FUNCTION_ARGS)
+{
+	PcaState   *s;
+	double		n;
+	double	   *mean;
+	double	   *m2;
+	AePcaOptions opts;
+	AeModel    *model;
+	AeError		err = {0};
+	double		t0 = ae_now_seconds();
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = check_state(PG_GETARG_BYTEA_P(0), "pca_train_final");
+
+	/* the state may be read again (window aggregates): fold a copy */
+	n = s->n;
+	mean = palloc(sizeof(double) * s->d);
+	memcpy(mean, PCA_MEAN(s), sizeof(double) * s->d);
+	m2 = palloc(sizeof(double) * (Size) s->d * s->d);
+	memcpy(m2, PCA_M2(s), sizeof(double) * (Size) s->d * s->d);
+	add_rows(s->d, &n, mean, m2, PCA_BATCH(s), s->batch_n);
+	if (n == 0)
+		PG_RETURN_NULL();
+	if (n < 2)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("pca_train needs at least 2 rows, not %.0f", n),
+				 errhint("With GROUP BY, leave out small groups, e.g. HAVING count(*) >= 2.")));
+
+	ae_pca_options_defaults(&opts);
+	opts.components = s->components;
+	opts.variance = s->variance;
+	opts.scale = (AeScaleMode) s->scale;
+	opts.whiten = s->whiten != 0;
+
+	model = ae_pca_fit(s->d, n, mean, m2, &opts, &err);
+	if (!model)
+		ae_report_engine_error(&err, "pca_train");
+	model->train_seconds = s->seconds + (ae_now_seconds() - t0);
+	model->ext_version = pstrdup(AUTOENCODER_VERSION);
+	model->options_json = options_json(s, model->n_components);
+
+	PG_RETURN_BYTEA_P(ae_model_to_bytea(model, "pca_train"));
+}

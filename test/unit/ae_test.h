@@ -1,0 +1,82 @@
+/*-------------------------------------------------------------------------
+ *
+ * ae_test.h
+ *	  A minimal harness for the engine's C unit tests.
+ *
+ * Each test binary defines test functions, lists them in AE_TEST_MAIN, and
+ * prints one line per check that fails plus "ok"/"FAIL" per test and a
+ * final "N passed, N failed" line counting tests; the exit status is
+ * non-zero when any test failed.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef AE_TEST_H
+#define AE_TEST_H
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int	ae_test_failures_in_test;
+
+/* Record a failed check with its location and a formatted explanation. */
+#define AE_CHECK(cond, ...) \
+	do { \
+		if (!(cond)) \
+		{ \
+			ae_test_failures_in_test++; \
+			fprintf(stderr, "  %s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__); \
+			fprintf(stderr, "\n"); \
+		} \
+	} while (0)
+
+/* |a-b| <= tol * max(1, |a|, |b|) */
+#define AE_CHECK_CLOSE(a, b, tol) \
+	AE_CHECK(fabs((double) (a) - (double) (b)) <= (tol) * fmax(1.0, fmax(fabs((double) (a)), fabs((double) (b)))), \
+			 "%s = %.17g, %s = %.17g, tolerance %g", #a, (double) (a), #b, (double) (b), (double) (tol))
+
+typedef struct AeTestCase
+{
+	const char *name;
+	void		(*fn) (void);
+} AeTestCase;
+
+#define AE_TEST(fn) {#fn, fn}
+
+/* Run every test case; print one line per test and the summary line. */
+static inline int
+ae_test_run(const char *suite, const AeTestCase *tests, int ntests)
+{
+	int			passed = 0;
+	int			failed = 0;
+
+	for (int i = 0; i < ntests; i++)
+	{
+		ae_test_failures_in_test = 0;
+		tests[i].fn();
+		if (ae_test_failures_in_test == 0)
+		{
+			passed++;
+			printf("ok     %s/%s\n", suite, tests[i].name);
+		}
+		else
+		{
+			failed++;
+			printf("FAIL   %s/%s (%d checks failed)\n", suite, tests[i].name,
+				   ae_test_failures_in_test);
+		}
+		fflush(stdout);
+	}
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+
+#define AE_TEST_MAIN(suite, ...) \
+	int main(void) \
+	{ \
+		static const AeTestCase tests[] = {__VA_ARGS__}; \
+		return ae_test_run(suite, tests, (int) (sizeof(tests) / sizeof(tests[0]))); \
+	}
+
+#endif							/* AE_TEST_H */
