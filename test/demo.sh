@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash test/setup.sh
-pg_virtualenv -o max_parallel_workers_per_gather=2 \
+pg_virtualenv -t -o max_parallel_workers_per_gather=2 \
   psql -X -q -v ON_ERROR_STOP=1 -f test/demo.sql

@@ -16,11 +16,11 @@
 #define AE_HISTORY_ROW_SIZE (4 + AE_PHASE_LEN + 3 * 8)
 
 /* Section versions this reader understands. */
-#define AE_META_VERSION		1
-#define AE_SCALE_VERSION	1
-#define AE_PCA_VERSION		1
-#define AE_NNET_VERSION		1
-#define AE_HISTORY_VERSION	1
+#define AE_SECVER_META		1
+#define AE_SECVER_SCALE	1
+#define AE_SECVER_PCA		1
+#define AE_SECVER_NNET		1
+#define AE_SECVER_HISTORY	1
 
 /* Name of a model kind, as ae_model_info reports it. */
 const char *
@@ -197,7 +197,7 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 	ae_write_u32(&w, 0);		/* total length, patched below */
 	ae_write_u32(&w, 0);		/* checksum, patched below */
 
-	at = begin_section(&w, AE_SEC_META, AE_META_VERSION, 0);
+	at = begin_section(&w, AE_SEC_META, AE_SECVER_META, 0);
 	ae_write_u64(&w, (uint64_t) m->n_rows);
 	ae_write_f64(&w, m->train_seconds);
 	ae_write_u32(&w, (uint32_t) m->scale_mode);
@@ -207,7 +207,7 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 	end_section(&w, at);
 	nsec++;
 
-	at = begin_section(&w, AE_SEC_SCALE, AE_SCALE_VERSION, 0);
+	at = begin_section(&w, AE_SEC_SCALE, AE_SECVER_SCALE, 0);
 	ae_write_f64s(&w, m->mean, m->n_features);
 	ae_write_f64s(&w, m->scale, m->n_features);
 	end_section(&w, at);
@@ -215,7 +215,7 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 
 	if (m->kind == AE_KIND_PCA)
 	{
-		at = begin_section(&w, AE_SEC_PCA, AE_PCA_VERSION, 0);
+		at = begin_section(&w, AE_SEC_PCA, AE_SECVER_PCA, 0);
 		ae_write_u32(&w, (uint32_t) m->n_eigenvalues);
 		ae_write_u32(&w, (uint32_t) m->n_vectors);
 		ae_write_f64s(&w, m->eigenvalues, m->n_eigenvalues);
@@ -225,7 +225,7 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 	}
 	else
 	{
-		at = begin_section(&w, AE_SEC_NNET, AE_NNET_VERSION, 0);
+		at = begin_section(&w, AE_SEC_NNET, AE_SECVER_NNET, 0);
 		ae_net_write(m->net, &w);
 		end_section(&w, at);
 		nsec++;
@@ -233,7 +233,7 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 
 	if (m->n_history > 0)
 	{
-		at = begin_section(&w, AE_SEC_HISTORY, AE_HISTORY_VERSION, AE_SECTION_OPTIONAL);
+		at = begin_section(&w, AE_SEC_HISTORY, AE_SECVER_HISTORY, AE_SECTION_OPTIONAL);
 		ae_write_u32(&w, (uint32_t) m->n_history);
 		for (int i = 0; i < m->n_history; i++)
 		{
@@ -385,6 +385,10 @@ read_history(AeReader *r, AeModel *m, AeError *err)
 		h->seconds = ae_read_f64(r);
 		if (h->phase[AE_PHASE_LEN - 1] != '\0' || h->epoch < 0)
 			return CORRUPT("model training history row %u is invalid", i + 1);
+		/* canonical: NUL padding after the name */
+		for (size_t j = strlen(h->phase); j < AE_PHASE_LEN; j++)
+			if (h->phase[j] != '\0')
+				return CORRUPT("model training history row %u is invalid", i + 1);
 	}
 	return AE_OK;
 }
@@ -512,26 +516,31 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 		{
 			case AE_SEC_META:
 				seen = &seen_meta;
-				known_version = AE_META_VERSION;
+				known_version = AE_SECVER_META;
 				break;
 			case AE_SEC_SCALE:
 				seen = &seen_scale;
-				known_version = AE_SCALE_VERSION;
+				known_version = AE_SECVER_SCALE;
 				break;
 			case AE_SEC_PCA:
 				seen = kind == AE_KIND_PCA ? &seen_body : NULL;
-				known_version = AE_PCA_VERSION;
+				known_version = AE_SECVER_PCA;
 				break;
 			case AE_SEC_NNET:
 				seen = kind == AE_KIND_AUTOENCODER ? &seen_body : NULL;
-				known_version = AE_NNET_VERSION;
+				known_version = AE_SECVER_NNET;
 				break;
 			case AE_SEC_HISTORY:
 				seen = &seen_hist;
-				known_version = AE_HISTORY_VERSION;
+				known_version = AE_SECVER_HISTORY;
 				break;
 			default:
 				break;
+		}
+		if (sflags & ~AE_SECTION_OPTIONAL)
+		{
+			ae_fail(err, AE_EVERSION, "model section %08x has unknown flags %04x", tag, sflags);
+			goto fail;
 		}
 		if (seen == NULL || sver > known_version || sver == 0)
 		{

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Scripted checks that pg_regress cannot express: thousands of damaged
+# models and bad arguments through every SQL entry point (the server must
+# answer each with a specific error, never crash or raise an internal
+# error), and cancelled training releasing its memory.  Runs inside the
+# cluster of run-tests.sh (libpq environment set by pg_virtualenv).
+# Prints "script: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+passed=0
+failed=0
+check() {   # name, command...: passes when it succeeds and prints no "verdict false"
+  local name=$1; shift
+  if out=$("$@" 2>&1) && ! grep -q "verdict false" <<<"$out"; then
+    passed=$((passed + 1)); echo "ok     script/$name"; grep -E "^[0-9A-Za-z]+=|growth|errors" <<<"$out" | tr '\n' ' '; echo
+  else
+    failed=$((failed + 1)); echo "FAIL   script/$name"; echo "$out" | tail -20
+  fi
+}
+psql_q() { psql -X -q -v ON_ERROR_STOP=1 -d "${PGDATABASE:-postgres}" "$@"; }
+
+createdb ae_scripts 2>/dev/null
+export PGDATABASE=ae_scripts
+psql_q -c "CREATE EXTENSION IF NOT EXISTS autoencoder" >/dev/null
+start_time=$(psql_q -Atc "SELECT pg_postmaster_start_time()")
+
+# 1. damaged models: random bit flips, byte overwrites and truncations of
+#    valid PCA and autoencoder models, through every function taking a model
+fuzz_models() {
+  psql_q -At <<'SQL'
+CREATE TEMP TABLE pts AS SELECT ARRAY[sin(i), cos(i), (i % 5)::float8, sqrt(i)] AS x FROM generate_series(1, 200) i;
+CREATE TEMP TABLE good AS
+  SELECT pca_train(x, '{"components": 2}') AS m FROM pts
+  UNION ALL SELECT autoencoder_train(x, '{"hidden": [3, 2], "epochs": 2, "tied_weights": true}') FROM pts
+  UNION ALL SELECT autoencoder_train(x, '{"hidden": [2], "epochs": 2, "validation_fraction": 0.2}') FROM pts;
+CREATE TEMP TABLE outcome (sqlstate text, n int);
+DO $$
+DECLARE
+  g bytea; b bytea; i int; pos int; states jsonb := '{}'; st text;
+BEGIN
+  PERFORM setseed(0.42);
+  FOR i IN 1..3000 LOOP
+    SELECT m INTO g FROM good ORDER BY random() LIMIT 1;
+    pos := floor(random() * octet_length(g))::int;
+    b := CASE i % 4
+      WHEN 0 THEN set_byte(g, pos, (get_byte(g, pos) # (1 << floor(random() * 8)::int)))
+      WHEN 1 THEN set_byte(g, pos, floor(random() * 256)::int)
+      WHEN 2 THEN substr(g, 1, pos)
+      ELSE overlay(g placing decode(md5(random()::text), 'hex') from pos + 1) END;
+    BEGIN
+      PERFORM ae_model_info(b);
+      PERFORM ae_anomaly_score(b, ARRAY[1, 2, 3, 4]::float8[]);
+      PERFORM ae_encode(b, ARRAY[1, 2, 3, 4]::real[]);
+      PERFORM count(*) FROM ae_training_history(b);
+      st := 'accepted';
+    EXCEPTION WHEN OTHERS THEN
+      st := SQLSTATE;
+    END;
+    states := jsonb_set(states, ARRAY[st], to_jsonb(coalesce((states->>st)::int, 0) + 1));
+  END LOOP;
+  INSERT INTO outcome SELECT key, value::int FROM jsonb_each_text(states);
+END $$;
+SELECT sqlstate || '=' || n FROM outcome ORDER BY sqlstate;
+-- internal errors (XX000) would mean a "cannot happen" path was reached
+SELECT 'verdict ' || NOT EXISTS (SELECT 1 FROM outcome WHERE sqlstate = 'XX000');
+SQL
+}
+check damaged_models fuzz_models
+
+# 2. bad arguments: random shapes and values into scoring and training
+bad_arguments() {
+  psql_q -At <<'SQL'
+CREATE TEMP TABLE m AS SELECT pca_train(ARRAY[i, i * i, i % 3]::float8[], '{"components": 2}') AS pca FROM generate_series(1, 50) i;
+DO $$
+DECLARE a float8[]; i int; n int := 0;
+BEGIN
+  PERFORM setseed(0.7);
+  FOR i IN 1..2000 LOOP
+    a := CASE i % 5
+      WHEN 0 THEN array_fill(random(), ARRAY[floor(random() * 6)::int])
+      WHEN 1 THEN ARRAY[random(), 'NaN', random()]
+      WHEN 2 THEN ARRAY[[random(), random(), random()]]
+      WHEN 3 THEN ARRAY[random(), NULL, random()]
+      ELSE ARRAY[random() * 1e308, -random() * 1e308, 'Infinity'] END;
+    BEGIN
+      PERFORM ae_anomaly_score(pca, a) FROM m;
+      PERFORM ae_decode(pca, a) FROM m;
+      PERFORM pca_train(x) FROM (VALUES (a), (a)) v(x);
+    EXCEPTION WHEN OTHERS THEN
+      IF SQLSTATE = 'XX000' THEN RAISE; END IF;
+      n := n + 1;
+    END;
+  END LOOP;
+  RAISE NOTICE 'errors %', n;
+END $$;
+SQL
+}
+check bad_arguments bad_arguments
+
+# 3. a cancelled training releases its memory and leaves the session usable
+cancel_releases_memory() {
+  psql_q -At <<'SQL'
+CREATE TEMP TABLE big AS SELECT array_fill(i::float8 / 1000, ARRAY[200]) AS x FROM generate_series(1, 20000) i;
+CREATE TEMP TABLE mem (phase text, bytes bigint);
+INSERT INTO mem SELECT 'before', sum(total_bytes) FROM pg_backend_memory_contexts;
+SET statement_timeout = '1s';
+DO $$ BEGIN
+  PERFORM autoencoder_train(x, '{"hidden": [128, 32], "epochs": 100000}') FROM big;
+EXCEPTION WHEN query_canceled THEN RAISE NOTICE 'training cancelled';
+END $$;
+DO $$ BEGIN
+  PERFORM count(*) FROM ae_fit('SELECT x FROM big', '{"hidden": [128, 32], "epochs": 100000}');
+EXCEPTION WHEN query_canceled THEN RAISE NOTICE 'ae_fit cancelled';
+END $$;
+RESET statement_timeout;
+INSERT INTO mem SELECT 'after', sum(total_bytes) FROM pg_backend_memory_contexts;
+SELECT 'growth ' || ((SELECT bytes FROM mem WHERE phase = 'after') - (SELECT bytes FROM mem WHERE phase = 'before'));
+-- the 20000 x 200 rows alone are 16 MB: far less than that may remain
+SELECT 'verdict ' || ((SELECT bytes FROM mem WHERE phase = 'after') -
+                      (SELECT bytes FROM mem WHERE phase = 'before') < 2 * 1024 * 1024
+                      AND (SELECT count(*) FROM big) = 20000);
+SQL
+}
+check cancel_releases_memory cancel_releases_memory
+
+# 4. the server never restarted
+server_alive() {
+  [ "$(psql_q -Atc "SELECT pg_postmaster_start_time()")" = "$start_time" ]
+}
+check server_never_crashed server_alive
+
+dropdb ae_scripts
+echo "script: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
