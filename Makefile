@@ -8,7 +8,7 @@ ENGINE_OBJS = src/engine/ae_common.o src/engine/ae_stats.o src/engine/ae_pca.o \
 	src/engine/ae_optim.o src/engine/ae_train.o
 PG_OBJS = src/pg/autoencoder.o src/pg/ae_input.o src/pg/ae_options.o \
 	src/pg/pca_agg.o src/pg/ae_score.o src/pg/ae_info.o src/pg/ae_training.o \
-	src/pg/ae_train_agg.o src/pg/ae_fit.o
+	src/pg/ae_train_agg.o src/pg/ae_fit.o src/pg/ae_agg.o
 OBJS = $(ENGINE_OBJS) $(PG_OBJS)
 
 DATA = sql/autoencoder--0.1.0.sql

@@ -140,6 +140,13 @@ SET statement_timeout = '300ms';
 SELECT autoencoder_train(features, '{"hidden": [16], "epochs": 100000}') FROM bc;
 RESET statement_timeout;
 
+-- autoencoder.threads sets OpenBLAS threads per backend
+SET autoencoder.threads = 0;
+SET autoencoder.threads = 2;
+SELECT (ae_model_info(autoencoder_train(features, '{"hidden": [8], "epochs": 2}'))->>'n_rows')::int AS n FROM bc;
+RESET autoencoder.threads;
+SHOW autoencoder.max_train_memory;
+
 -- parallel aggregation merges the workers' samples
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;

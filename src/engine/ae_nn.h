@@ -119,6 +119,19 @@ typedef struct AeDataSource
 	int64_t		(*read) (void *ctx, float *buf, int64_t max_rows, AeError *err);
 } AeDataSource;
 
+/* A data source over an in-memory, row-major float matrix. */
+typedef struct AeMatrixSource
+{
+	const float *data;
+	int64_t		rows;
+	int			cols;
+	int64_t		pos;
+} AeMatrixSource;
+
+/* Points ms at data (rows x cols) and returns a source reading it. */
+extern AeDataSource ae_matrix_source(AeMatrixSource *ms, const float *data,
+									 int64_t rows, int cols);
+
 typedef struct AeNet AeNet;
 typedef struct AeTrainer AeTrainer;
 

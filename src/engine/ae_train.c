@@ -55,15 +55,6 @@ typedef struct AePhase
 	int			layer;			/* 0: full network; i: pretrain layer i */
 } AePhase;
 
-/* A data source over a float matrix (pretraining codes). */
-typedef struct AeMatrixSource
-{
-	const float *data;
-	int64_t		rows;
-	int			cols;
-	int64_t		pos;
-} AeMatrixSource;
-
 struct AeTrainer
 {
 	AeNetConfig ncfg;
@@ -267,6 +258,19 @@ matrix_read(void *ctx, float *buf, int64_t max_rows, AeError *err)
 			   (size_t) n * m->cols * sizeof(float));
 	m->pos += n;
 	return n;
+}
+
+/* A data source over an in-memory matrix, read from its first row. */
+AeDataSource
+ae_matrix_source(AeMatrixSource *ms, const float *data, int64_t rows, int cols)
+{
+	AeDataSource src = {ms, matrix_rewind, matrix_read};
+
+	ms->data = data;
+	ms->rows = rows;
+	ms->cols = cols;
+	ms->pos = 0;
+	return src;
 }
 
 /* Rewind a source, making sure a failure carries a message. */

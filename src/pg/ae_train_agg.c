@@ -163,7 +163,7 @@ new_state(int d, Jsonb *options)
 	ae_finish_net_config(&set, d, "autoencoder_train");
 	s = alloc_state(d, (const char *) options, options_len,
 					Min(AE_STATE_MIN_ROWS, sample_limit(d, options_len, set.max_rows)));
-	s->options_crc = options ? ae_crc32(0, options, VARSIZE(options)) : 0;
+	s->options_crc = ae_options_crc(options);
 	s->max_rows = sample_limit(d, options_len, set.max_rows);
 	s->rng = set.train.seed ^ UINT64CONST(0x5DEECE66D);
 	return s;
@@ -176,44 +176,22 @@ new_state(int d, Jsonb *options)
 Datum
 autoencoder_train_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx;
 	AeTrainState *s;
 	ArrayType  *x;
-	Jsonb	   *options = NULL;
+	Jsonb	   *options;
 	int			d;
 	int64		slot;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("autoencoder_train_accum can only be called as part of the autoencoder_train aggregate")));
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	x = PG_GETARG_ARRAYTYPE_P(1);
-	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
-		options = PG_GETARG_JSONB_P(2);
-	ae_check_array(x, "autoencoder_train input");
-	d = ae_array_length(x);
-
+	ae_agg_require_context(fcinfo, "autoencoder_train_accum", "autoencoder_train");
+	AE_AGG_SKIP_IF_NULL(1);
+	x = ae_agg_row(fcinfo, "autoencoder_train", &options, &d);
 	if (PG_ARGISNULL(0))
 		s = new_state(d, options);
 	else
 	{
 		s = check_state(PG_GETARG_BYTEA_P(0), "autoencoder_train_accum");
-		if (d != s->d)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("expected %d elements, not %d", s->d, d),
-					 errdetail("Every row of one autoencoder_train call must have the same length; row " INT64_FORMAT " differs.",
-							   s->seen + 1)));
-		if ((options ? ae_crc32(0, options, VARSIZE(options)) : 0) != s->options_crc)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("options of autoencoder_train must be the same for every row")));
+		ae_agg_check_row("autoencoder_train", s->d, s->options_crc, d, options,
+						 s->seen + 1);
 	}
 
 	s->seen++;
@@ -250,7 +228,6 @@ autoencoder_train_accum(PG_FUNCTION_ARGS)
 Datum
 autoencoder_train_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx;
 	AeTrainState *a;
 	AeTrainState *b;
 	AeTrainState *r;
@@ -260,29 +237,13 @@ autoencoder_train_combine(PG_FUNCTION_ARGS)
 				left_b;
 	int			d;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("autoencoder_train_combine can only be called as part of the autoencoder_train aggregate")));
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+	ae_agg_require_context(fcinfo, "autoencoder_train_combine", "autoencoder_train");
+	AE_AGG_SKIP_IF_NULL(1);
 	b = check_state(PG_GETARG_BYTEA_P(1), "autoencoder_train_combine");
 	if (PG_ARGISNULL(0))
 		PG_RETURN_POINTER(b);	/* the executor copies it into its context */
 	a = check_state(PG_GETARG_BYTEA_P(0), "autoencoder_train_combine");
-	if (a->d != b->d)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("expected %d elements, not %d", a->d, b->d),
-				 errdetail("Every row of one autoencoder_train call must have the same length.")));
-	if (a->options_crc != b->options_crc)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("options of autoencoder_train must be the same for every row")));
+	ae_agg_check_states("autoencoder_train", a->d, a->options_crc, b->d, b->options_crc);
 	d = a->d;
 
 	/* both complete and the union fits: concatenate */
@@ -351,37 +312,6 @@ autoencoder_train_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(r);
 }
 
-/* Rows of an in-memory sample, handed to the trainer in order. */
-typedef struct MemorySource
-{
-	const float *rows;
-	int64		n;
-	int			d;
-	int64		pos;
-} MemorySource;
-
-/* Start a pass over the sample. */
-static AeStatus
-memory_rewind(void *ctx, AeError *err)
-{
-	((MemorySource *) ctx)->pos = 0;
-	return AE_OK;
-}
-
-/* Copy up to max_rows rows of the sample. */
-static int64_t
-memory_read(void *ctx, float *buf, int64_t max_rows, AeError *err)
-{
-	MemorySource *m = ctx;
-	int64		n = Min(max_rows, m->n - m->pos);
-
-	if (n <= 0)
-		return 0;
-	memcpy(buf, m->rows + (Size) m->pos * m->d, sizeof(float) * (Size) n * m->d);
-	m->pos += n;
-	return n;
-}
-
 /* Train to the end over src; every epoch is recorded (and maybe noticed). */
 static AeModel *
 train_model(AeTrainSettings *set, AeDataSource *src, int d, int64 n_rows,
@@ -417,7 +347,7 @@ autoencoder_train_final(PG_FUNCTION_ARGS)
 	AeTrainState *s;
 	AeTrainSettings set;
 	Jsonb	   *options = NULL;
-	MemorySource ms;
+	AeMatrixSource ms;
 	AeDataSource src;
 	double	   *mean;
 	double	   *scale;
@@ -461,13 +391,7 @@ autoencoder_train_final(PG_FUNCTION_ARGS)
 		ae_moments_acc_add_floats(&acc, STATE_ROWS(s), s->stored);
 		ae_moments_acc_scaling(&acc, set.scale, mean, scale);
 	}
-	ms.rows = STATE_ROWS(s);
-	ms.n = s->stored;
-	ms.d = s->d;
-	ms.pos = 0;
-	src.ctx = &ms;
-	src.rewind = memory_rewind;
-	src.read = memory_read;
+	src = ae_matrix_source(&ms, STATE_ROWS(s), s->stored, s->d);
 	set.train.shuffle_buffer_rows = s->stored;	/* a full shuffle */
 	model = train_model(&set, &src, s->d, s->seen, mean, scale);
 	MemoryContextSwitchTo(old);

@@ -120,6 +120,31 @@ extern void ae_moments_acc_scaling(AeMomentsAcc *a, AeScaleMode mode,
 /* ae_train_agg.c */
 extern int	ae_guc_max_train_memory;
 
+/* ae_agg.c: shared by the aggregates' support functions */
+extern void ae_agg_require_context(FunctionCallInfo fcinfo, const char *func,
+								   const char *agg);
+extern uint32 ae_options_crc(Jsonb *options);
+extern ArrayType *ae_agg_row(FunctionCallInfo fcinfo, const char *agg,
+							 Jsonb **options, int *d);
+extern void ae_agg_check_row(const char *agg, int state_d, uint32 state_crc,
+							 int d, Jsonb *options, int64 row_number);
+extern void ae_agg_check_states(const char *agg, int d_a, uint32 crc_a,
+								int d_b, uint32 crc_b);
+
+/*
+ * A transition or combine function whose argument argno is NULL passes
+ * the state (argument 0) through unchanged.
+ */
+#define AE_AGG_SKIP_IF_NULL(argno) \
+	do { \
+		if (PG_ARGISNULL(argno)) \
+		{ \
+			if (PG_ARGISNULL(0)) \
+				PG_RETURN_NULL(); \
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
+		} \
+	} while (0)
+
 /* ae_score.c: model cache */
 extern AeModel *ae_get_model(FunctionCallInfo fcinfo, int argno);
 

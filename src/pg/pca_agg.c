@@ -137,7 +137,7 @@ new_state(int d, Jsonb *options)
 	s->variance = vals[PCA_OPT_VARIANCE].given ? vals[PCA_OPT_VARIANCE].num : 0;
 	s->scale = vals[PCA_OPT_SCALE].given ? vals[PCA_OPT_SCALE].choice : AE_SCALE_STANDARD;
 	s->whiten = vals[PCA_OPT_WHITEN].given && vals[PCA_OPT_WHITEN].flag;
-	s->options_crc = options ? ae_crc32(0, options, VARSIZE(options)) : 0;
+	s->options_crc = ae_options_crc(options);
 	return s;
 }
 
@@ -172,44 +172,21 @@ flush_batch(PcaState *s)
 Datum
 pca_train_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx;
 	PcaState   *s;
 	ArrayType  *x;
-	Jsonb	   *options = NULL;
+	Jsonb	   *options;
 	int			d;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("pca_train_accum can only be called as part of the pca_train aggregate")));
-
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
-	x = PG_GETARG_ARRAYTYPE_P(1);
-	if (PG_NARGS() > 2 && !PG_ARGISNULL(2))
-		options = PG_GETARG_JSONB_P(2);
-	ae_check_array(x, "pca_train input");
-	d = ae_array_length(x);
-
+	ae_agg_require_context(fcinfo, "pca_train_accum", "pca_train");
+	AE_AGG_SKIP_IF_NULL(1);
+	x = ae_agg_row(fcinfo, "pca_train", &options, &d);
 	if (PG_ARGISNULL(0))
 		s = new_state(d, options);
 	else
 	{
 		s = check_state(PG_GETARG_BYTEA_P(0), "pca_train_accum");
-		if (d != s->d)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("expected %d elements, not %d", s->d, d),
-					 errdetail("Every row of one pca_train call must have the same length; row %.0f differs.",
-							   s->n + s->batch_n + 1)));
-		if ((options ? ae_crc32(0, options, VARSIZE(options)) : 0) != s->options_crc)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("options of pca_train must be the same for every row")));
+		ae_agg_check_row("pca_train", s->d, s->options_crc, d, options,
+						 (int64) s->n + s->batch_n + 1);
 	}
 
 	ae_array_to_doubles(x, PCA_BATCH(s) + (size_t) s->batch_n * d, d,
@@ -224,22 +201,12 @@ pca_train_accum(PG_FUNCTION_ARGS)
 Datum
 pca_train_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx;
 	PcaState   *a;
 	PcaState   *b;
 	double	   *work;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("pca_train_combine can only be called as part of the pca_train aggregate")));
-
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+	ae_agg_require_context(fcinfo, "pca_train_combine", "pca_train");
+	AE_AGG_SKIP_IF_NULL(1);
 	b = check_state(PG_GETARG_BYTEA_P(1), "pca_train_combine");
 	if (PG_ARGISNULL(0))
 	{
@@ -247,15 +214,7 @@ pca_train_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(b);
 	}
 	a = check_state(PG_GETARG_BYTEA_P(0), "pca_train_combine");
-	if (a->d != b->d)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("expected %d elements, not %d", a->d, b->d),
-				 errdetail("Every row of one pca_train call must have the same length.")));
-	if (a->options_crc != b->options_crc)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("options of pca_train must be the same for every row")));
+	ae_agg_check_states("pca_train", a->d, a->options_crc, b->d, b->options_crc);
 
 	flush_batch(a);
 	work = palloc(sizeof(double) * a->d);

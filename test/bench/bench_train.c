@@ -24,36 +24,6 @@
 
 #include "ae_nn.h"
 
-typedef struct MemSource
-{
-	const float *data;
-	int64_t		rows;
-	int			cols;
-	int64_t		pos;
-} MemSource;
-
-/* Start a new pass. */
-static AeStatus
-mem_rewind(void *ctx, AeError *err)
-{
-	((MemSource *) ctx)->pos = 0;
-	return AE_OK;
-}
-
-/* Hand out rows. */
-static int64_t
-mem_read(void *ctx, float *buf, int64_t max_rows, AeError *err)
-{
-	MemSource  *m = ctx;
-	int64_t		n = m->rows - m->pos;
-
-	if (n > max_rows)
-		n = max_rows;
-	memcpy(buf, m->data + m->pos * m->cols, (size_t) n * m->cols * sizeof(float));
-	m->pos += n;
-	return n;
-}
-
 /* Read a numeric CSV with a header row; returns rows, sets *cols. */
 static float *
 read_csv(const char *path, int drop_last, int64_t *rows_out, int *cols_out)
@@ -137,8 +107,8 @@ main(int argc, char **argv)
 	double	   *mean,
 			   *scale;
 	AeTrainer  *t;
-	MemSource	ms;
-	AeDataSource src = {&ms, mem_rewind, mem_read};
+	AeMatrixSource ms;
+	AeDataSource src;
 	bool		done = false;
 	AeHistoryRow row;
 	struct timespec t0,
@@ -222,10 +192,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "trainer: %s\n", err.msg);
 		return 1;
 	}
-	ms.data = x;
-	ms.rows = n;
-	ms.cols = d;
-	ms.pos = 0;
+	src = ae_matrix_source(&ms, x, n, d);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!done)
 	{

@@ -105,33 +105,6 @@ write_seed(const char *dir, const char *name, const uint8_t *bytes, size_t len)
 	fclose(f);
 }
 
-/* In-memory rows for the seed autoencoder. */
-typedef struct SeedSource
-{
-	const float *rows;
-	int64_t		n;
-	int			d;
-	int64_t		pos;
-} SeedSource;
-
-static AeStatus
-seed_rewind(void *ctx, AeError *err)
-{
-	((SeedSource *) ctx)->pos = 0;
-	return AE_OK;
-}
-
-static int64_t
-seed_read(void *ctx, float *buf, int64_t max_rows, AeError *err)
-{
-	SeedSource *s = ctx;
-	int64_t		n = s->n - s->pos < max_rows ? s->n - s->pos : max_rows;
-
-	memcpy(buf, s->rows + s->pos * s->d, sizeof(float) * n * s->d);
-	s->pos += n;
-	return n;
-}
-
 /* Seeds: a PCA model and a small tied autoencoder with history. */
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -177,8 +150,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		AeNetConfig nc;
 		AeTrainConfig tc;
 		AeTrainer  *t;
-		SeedSource ss = {xf, N, D, 0};
-		AeDataSource src = {&ss, seed_rewind, seed_read};
+		AeMatrixSource ms;
+		AeDataSource src = ae_matrix_source(&ms, xf, N, D);
 		AeHistoryRow rows[3];
 		bool		done = false;
 		int			nh = 0;

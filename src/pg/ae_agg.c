@@ -1,0 +1,82 @@
+/*-------------------------------------------------------------------------
+ *
+ * ae_agg.c
+ *	  What the transition and combine functions of pca_train and
+ *	  autoencoder_train share: the aggregate-context check, reading a row
+ *	  and its options, and the checks that every row and every partial
+ *	  state agree on width and options.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "autoencoder.h"
+
+/* Refuse a support function called outside its aggregate. */
+void
+ae_agg_require_context(FunctionCallInfo fcinfo, const char *func,
+					   const char *agg)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s can only be called as part of the %s aggregate", func, agg)));
+}
+
+/* CRC of an options value (0 for none), to spot options that change. */
+uint32
+ae_options_crc(Jsonb *options)
+{
+	return options ? ae_crc32(0, options, VARSIZE(options)) : 0;
+}
+
+/*
+ * The checked row (argument 1) of a transition function, its width, and
+ * its options (argument 2, NULL when absent).  The caller has handled a
+ * NULL row.
+ */
+ArrayType *
+ae_agg_row(FunctionCallInfo fcinfo, const char *agg, Jsonb **options, int *d)
+{
+	ArrayType  *x = PG_GETARG_ARRAYTYPE_P(1);
+	char		what[NAMEDATALEN + 16];
+
+	*options = (PG_NARGS() > 2 && !PG_ARGISNULL(2)) ? PG_GETARG_JSONB_P(2) : NULL;
+	snprintf(what, sizeof(what), "%s input", agg);
+	ae_check_array(x, what);
+	*d = ae_array_length(x);
+	return x;
+}
+
+/* A row after the first must match the state's width and options. */
+void
+ae_agg_check_row(const char *agg, int state_d, uint32 state_crc, int d,
+				 Jsonb *options, int64 row_number)
+{
+	if (d != state_d)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("expected %d elements, not %d", state_d, d),
+				 errdetail("Every row of one %s call must have the same length; row " INT64_FORMAT " differs.",
+						   agg, row_number)));
+	if (ae_options_crc(options) != state_crc)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("options of %s must be the same for every row", agg),
+				 errhint("Pass the options as a constant.")));
+}
+
+/* Two partial states being combined must agree on width and options. */
+void
+ae_agg_check_states(const char *agg, int d_a, uint32 crc_a, int d_b,
+					uint32 crc_b)
+{
+	if (d_a != d_b)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("expected %d elements, not %d", d_a, d_b),
+				 errdetail("Every row of one %s call must have the same length.", agg)));
+	if (crc_a != crc_b)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("options of %s must be the same for every row", agg),
+				 errhint("Pass the options as a constant.")));
+}
