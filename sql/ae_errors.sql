@@ -45,3 +45,6 @@ SELECT autoencoder_train_accum(NULL::bytea, '{1,2}'::float8[]);
 SELECT autoencoder_train_combine('\x00'::bytea, '\x00'::bytea);
 SELECT autoencoder_train_final('\x0102030405'::bytea);
 SELECT autoencoder_train_final(decode(repeat('00', 300), 'hex'));
+-- an aggregate of the user's that feeds arbitrary bytes to the final function
+CREATE AGGREGATE evil_ae(bytea) (SFUNC = byteacat, STYPE = bytea, FINALFUNC = autoencoder_train_final, INITCOND = '');
+SELECT evil_ae(b) FROM (VALUES ('\x0102'::bytea), (decode(repeat('ff', 500), 'hex'))) v(b);

@@ -62,3 +62,6 @@ SELECT pca_train_accum(NULL::bytea, '{1,2}'::float8[]);
 SELECT pca_train_combine('\x00'::bytea, '\x00'::bytea);
 SELECT pca_train_final('\x0102030405'::bytea);
 SELECT pca_train_final(decode(repeat('00', 200), 'hex'));
+-- an aggregate of the user's that feeds arbitrary bytes to the final function
+CREATE AGGREGATE evil_pca(bytea) (SFUNC = byteacat, STYPE = bytea, FINALFUNC = pca_train_final, INITCOND = '');
+SELECT evil_pca(b) FROM (VALUES ('\x0102'::bytea), (decode(repeat('ff', 500), 'hex'))) v(b);

@@ -200,6 +200,13 @@ ae_pca_fit(int d, double n, const double *mean, const double *m2,
 		}
 	}
 
+	for (size_t i = 0; i < (size_t) d * d; i++)
+		if (!isfinite(cov[i]))
+		{
+			ae_fail(err, AE_ENUMERIC,
+					"the covariance of %d features overflowed or is not finite", d);
+			goto fail;
+		}
 	if (ae_eigen_symmetric(d, cov, eig, vecs, err) != AE_OK)
 		goto fail;
 	for (int i = 0; i < d; i++)

@@ -19,6 +19,8 @@
 #include <math.h>
 
 #include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
 #include "utils/memutils.h"
 
 
@@ -36,7 +38,7 @@ typedef struct AeTrainState
 	uint16		version;
 	uint16		reserved;
 	int32		d;
-	int32		options_len;	/* bytes of the options jsonb that follow */
+	int32		options_len;	/* bytes of options JSON text (with its NUL) */
 	uint32		options_crc;
 	int64		seen;			/* non-NULL rows seen */
 	int64		stored;			/* rows in the sample */
@@ -88,6 +90,7 @@ check_state(bytea *b, const char *func)
 		s->magic != AE_STATE_MAGIC || s->version != AE_STATE_VERSION ||
 		s->d < 1 || s->d > AE_MAX_FEATURES ||
 		s->options_len < 0 || s->options_len > AE_MAX_TEXT ||
+		(s->options_len > 0 && STATE_OPTIONS(s)[s->options_len - 1] != '\0') ||
 		s->seen < 0 || s->stored < 0 || s->stored > s->seen ||
 		s->cap < s->stored || s->max_rows < 2 || s->stored > s->max_rows ||
 		s->cap > (int64) (MaxAllocHugeSize / sizeof(float)) / s->d ||
@@ -151,17 +154,22 @@ grow_state(AeTrainState *s, int64 cap)
 	return n;
 }
 
-/* The first row: validate options now so mistakes surface early. */
+/*
+ * The first row: validate options now so mistakes surface early.  The
+ * state keeps them as JSON text, which the final function parses again:
+ * text is safe to parse whatever bytes a state holds, binary jsonb is not.
+ */
 static AeTrainState *
 new_state(int d, Jsonb *options)
 {
 	AeTrainSettings set;
 	AeTrainState *s;
-	int			options_len = options ? VARSIZE(options) : 0;
+	char	   *text = options ? JsonbToCString(NULL, &options->root, VARSIZE(options)) : NULL;
+	int			options_len = text ? strlen(text) + 1 : 0;
 
 	ae_parse_train_options(options, false, "autoencoder_train", &set);
 	ae_finish_net_config(&set, d, "autoencoder_train");
-	s = alloc_state(d, (const char *) options, options_len,
+	s = alloc_state(d, text, options_len,
 					Min(AE_STATE_MIN_ROWS, sample_limit(d, options_len, set.max_rows)));
 	s->options_crc = ae_options_crc(options);
 	s->max_rows = sample_limit(d, options_len, set.max_rows);
@@ -356,6 +364,7 @@ autoencoder_train_final(PG_FUNCTION_ARGS)
 	MemoryContext old;
 	bytea	   *result;
 
+	ae_agg_require_context(fcinfo, "autoencoder_train_final", "autoencoder_train");
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	s = check_state(PG_GETARG_BYTEA_P(0), "autoencoder_train_final");
@@ -365,7 +374,8 @@ autoencoder_train_final(PG_FUNCTION_ARGS)
 				 errmsg("autoencoder_train needs at least 2 rows, not " INT64_FORMAT, s->stored),
 				 errhint("With GROUP BY, leave out small groups, e.g. HAVING count(*) >= 2.")));
 	if (s->options_len > 0)
-		options = (Jsonb *) STATE_OPTIONS(s);
+		options = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+													 CStringGetDatum(STATE_OPTIONS(s))));
 	ae_parse_train_options(options, false, "autoencoder_train", &set);
 	ae_finish_net_config(&set, s->d, "autoencoder_train");
 	if (s->seen > s->stored)

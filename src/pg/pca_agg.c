@@ -87,7 +87,7 @@ check_state(bytea *b, const char *func)
 		s->d < 1 || s->d > AE_MAX_PCA_FEATURES ||
 		s->cap < 1 || s->cap > PCA_BATCH_ROWS ||
 		s->batch_n < 0 || s->batch_n > s->cap ||
-		s->scale > AE_SCALE_NONE || s->n < 0 ||
+		s->scale > AE_SCALE_NONE || !(s->n >= 0) ||
 		VARSIZE(b) != pca_state_size(s->d, s->cap))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -253,6 +253,7 @@ pca_train_final(PG_FUNCTION_ARGS)
 	AeError		err = {0};
 	double		t0 = ae_now_seconds();
 
+	ae_agg_require_context(fcinfo, "pca_train_final", "pca_train");
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	s = check_state(PG_GETARG_BYTEA_P(0), "pca_train_final");

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Scripted checks that pg_regress cannot express: thousands of damaged
-# models and bad arguments through every SQL entry point (the server must
-# answer each with a specific error, never crash or raise an internal
-# error), and cancelled training releasing its memory.  Runs inside the
+# models, damaged aggregate states and bad arguments through every SQL
+# entry point (the server must answer each with a specific error, never
+# crash or raise an internal error), and cancelled training releasing its
+# memory.  Runs inside the
 # cluster of run-tests.sh (libpq environment set by pg_virtualenv).
 # Prints "script: N passed, N failed".
 set -uo pipefail
@@ -67,7 +68,57 @@ SQL
 }
 check damaged_models fuzz_models
 
-# 2. bad arguments: random shapes and values into scoring and training
+# 2. damaged aggregate states: a user can build aggregates that hand any
+#    bytes to the support functions; feed them mutated real states
+fuzz_states() {
+  psql_q -At <<'SQL'
+CREATE AGGREGATE grab_pca(float8[], jsonb) (SFUNC = pca_train_accum, STYPE = bytea);
+CREATE AGGREGATE grab_ae(float8[], jsonb) (SFUNC = autoencoder_train_accum, STYPE = bytea);
+CREATE AGGREGATE final_pca(bytea) (SFUNC = pca_train_combine, STYPE = bytea, FINALFUNC = pca_train_final);
+CREATE AGGREGATE final_ae(bytea) (SFUNC = autoencoder_train_combine, STYPE = bytea, FINALFUNC = autoencoder_train_final);
+CREATE TEMP TABLE pts AS SELECT ARRAY[sin(i), cos(i), (i % 5)::float8] AS x FROM generate_series(1, 300) i;
+CREATE TEMP TABLE states AS
+  SELECT 'pca' AS kind, grab_pca(x, '{"components": 2}') AS s FROM pts
+  UNION ALL SELECT 'ae', grab_ae(x, '{"hidden": [2], "epochs": 2, "max_rows": 100}') FROM pts
+  UNION ALL SELECT 'pca', grab_pca(x, '{"components": 2}') FROM pts WHERE x[3] < 2
+  UNION ALL SELECT 'ae', grab_ae(x, '{"hidden": [2], "epochs": 2, "max_rows": 100}') FROM pts WHERE x[3] < 2;
+CREATE TEMP TABLE outcome (sqlstate text, n int);
+DO $$
+DECLARE
+  k text; g bytea; h bytea; b bytea; i int; pos int; states jsonb := '{}'; st text;
+BEGIN
+  PERFORM setseed(0.13);
+  FOR i IN 1..600 LOOP
+    SELECT kind, s INTO k, g FROM states ORDER BY random() LIMIT 1;
+    SELECT s INTO h FROM states WHERE kind = k ORDER BY random() LIMIT 1;
+    -- the header (first 80 bytes) is where sizes live: hit it half the time
+    pos := CASE WHEN i % 2 = 0 THEN floor(random() * 80)::int
+                ELSE floor(random() * octet_length(g))::int END;
+    b := CASE i % 3
+      WHEN 0 THEN set_byte(g, pos, (get_byte(g, pos) # (1 << floor(random() * 8)::int)))
+      WHEN 1 THEN set_byte(g, pos, floor(random() * 256)::int)
+      ELSE substr(g, 1, pos) END;
+    BEGIN
+      IF k = 'pca' THEN
+        PERFORM ae_model_info(final_pca(v)) FROM (VALUES (h), (b)) t(v);
+      ELSE
+        PERFORM ae_model_info(final_ae(v)) FROM (VALUES (h), (b)) t(v);
+      END IF;
+      st := 'accepted';
+    EXCEPTION WHEN OTHERS THEN
+      st := SQLSTATE;
+    END;
+    states := jsonb_set(states, ARRAY[st], to_jsonb(coalesce((states->>st)::int, 0) + 1));
+  END LOOP;
+  INSERT INTO outcome SELECT key, value::int FROM jsonb_each_text(states);
+END $$;
+SELECT sqlstate || '=' || n FROM outcome ORDER BY sqlstate;
+SELECT 'verdict ' || NOT EXISTS (SELECT 1 FROM outcome WHERE sqlstate = 'XX000');
+SQL
+}
+check damaged_states fuzz_states
+
+# 3. bad arguments: random shapes and values into scoring and training
 bad_arguments() {
   psql_q -At <<'SQL'
 CREATE TEMP TABLE m AS SELECT pca_train(ARRAY[i, i * i, i % 3]::float8[], '{"components": 2}') AS pca FROM generate_series(1, 50) i;
@@ -97,7 +148,7 @@ SQL
 }
 check bad_arguments bad_arguments
 
-# 3. a cancelled training releases its memory and leaves the session usable
+# 4. a cancelled training releases its memory and leaves the session usable
 cancel_releases_memory() {
   psql_q -At <<'SQL'
 CREATE TEMP TABLE big AS SELECT array_fill(i::float8 / 1000, ARRAY[200]) AS x FROM generate_series(1, 20000) i;
@@ -123,7 +174,7 @@ SQL
 }
 check cancel_releases_memory cancel_releases_memory
 
-# 4. the server never restarted
+# 5. the server never restarted
 server_alive() {
   [ "$(psql_q -Atc "SELECT pg_postmaster_start_time()")" = "$start_time" ]
 }
