@@ -23,7 +23,16 @@ psql_q() { psql -X -q -v ON_ERROR_STOP=1 -d "${PGDATABASE:-postgres}" "$@"; }
 createdb ae_scripts 2>/dev/null
 export PGDATABASE=ae_scripts
 psql_q -c "CREATE EXTENSION IF NOT EXISTS autoencoder" >/dev/null
+# one row per attempt of the fuzz loops: which SQLSTATE it ended with
+psql_q -c "CREATE TABLE outcome (test text, sqlstate text)" >/dev/null
 start_time=$(psql_q -Atc "SELECT pg_postmaster_start_time()")
+
+# counts of each outcome of a test, and its verdict: no internal error
+# (XX000 would mean a "cannot happen" path was reached)
+report() {
+  psql_q -At -c "SELECT sqlstate || '=' || count(*) FROM outcome WHERE test = '$1' GROUP BY sqlstate ORDER BY 1" \
+    -c "SELECT 'verdict ' || (count(*) > 0 AND count(*) FILTER (WHERE sqlstate = 'XX000') = 0) FROM outcome WHERE test = '$1'"
+}
 
 # 1. damaged models: random bit flips, byte overwrites and truncations of
 #    valid PCA and autoencoder models, through every function taking a model
@@ -34,10 +43,9 @@ CREATE TEMP TABLE good AS
   SELECT pca_train(x, '{"components": 2}') AS m FROM pts
   UNION ALL SELECT autoencoder_train(x, '{"hidden": [3, 2], "epochs": 2, "tied_weights": true}') FROM pts
   UNION ALL SELECT autoencoder_train(x, '{"hidden": [2], "epochs": 2, "validation_fraction": 0.2}') FROM pts;
-CREATE TEMP TABLE outcome (sqlstate text, n int);
 DO $$
 DECLARE
-  g bytea; b bytea; i int; pos int; states jsonb := '{}'; st text;
+  g bytea; b bytea; i int; pos int; st text;
 BEGIN
   PERFORM setseed(0.42);
   FOR i IN 1..3000 LOOP
@@ -57,14 +65,11 @@ BEGIN
     EXCEPTION WHEN OTHERS THEN
       st := SQLSTATE;
     END;
-    states := jsonb_set(states, ARRAY[st], to_jsonb(coalesce((states->>st)::int, 0) + 1));
+    INSERT INTO outcome VALUES ('models', st);
   END LOOP;
-  INSERT INTO outcome SELECT key, value::int FROM jsonb_each_text(states);
 END $$;
-SELECT sqlstate || '=' || n FROM outcome ORDER BY sqlstate;
--- internal errors (XX000) would mean a "cannot happen" path was reached
-SELECT 'verdict ' || NOT EXISTS (SELECT 1 FROM outcome WHERE sqlstate = 'XX000');
 SQL
+  report models
 }
 check damaged_models fuzz_models
 
@@ -82,10 +87,9 @@ CREATE TEMP TABLE states AS
   UNION ALL SELECT 'ae', grab_ae(x, '{"hidden": [2], "epochs": 2, "max_rows": 100}') FROM pts
   UNION ALL SELECT 'pca', grab_pca(x, '{"components": 2}') FROM pts WHERE x[3] < 2
   UNION ALL SELECT 'ae', grab_ae(x, '{"hidden": [2], "epochs": 2, "max_rows": 100}') FROM pts WHERE x[3] < 2;
-CREATE TEMP TABLE outcome (sqlstate text, n int);
 DO $$
 DECLARE
-  k text; g bytea; h bytea; b bytea; i int; pos int; states jsonb := '{}'; st text;
+  k text; g bytea; h bytea; b bytea; i int; pos int; st text;
 BEGIN
   PERFORM setseed(0.13);
   FOR i IN 1..600 LOOP
@@ -108,13 +112,11 @@ BEGIN
     EXCEPTION WHEN OTHERS THEN
       st := SQLSTATE;
     END;
-    states := jsonb_set(states, ARRAY[st], to_jsonb(coalesce((states->>st)::int, 0) + 1));
+    INSERT INTO outcome VALUES ('states', st);
   END LOOP;
-  INSERT INTO outcome SELECT key, value::int FROM jsonb_each_text(states);
 END $$;
-SELECT sqlstate || '=' || n FROM outcome ORDER BY sqlstate;
-SELECT 'verdict ' || NOT EXISTS (SELECT 1 FROM outcome WHERE sqlstate = 'XX000');
 SQL
+  report states
 }
 check damaged_states fuzz_states
 
