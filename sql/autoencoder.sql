@@ -39,6 +39,14 @@ SELECT a.name, b.name,
 FROM ae_models a, ae_models b
 WHERE a.name = 'deep' AND b.name IN ('deep_again', 'other_seed') ORDER BY b.name;
 
+-- without recorded timings, equal inputs give byte-identical models
+WITH a AS (SELECT autoencoder_train(features, '{"hidden": [8, 3], "epochs": 5, "record_timings": false}') AS m FROM bc),
+     b AS (SELECT autoencoder_train(features, '{"hidden": [8, 3], "epochs": 5, "record_timings": false}') AS m FROM bc)
+SELECT a.m = b.m AS byte_identical,
+       ae_model_info(a.m)->'training_seconds' AS training_seconds,
+       (SELECT count(*) FILTER (WHERE seconds IS NULL) FROM ae_training_history(a.m)) AS epochs_without_time
+FROM a, b;
+
 -- ae_layer_weights: one row per unit with its incoming weights
 SELECT layer, count(*) AS units, min(cardinality(weights)) AS inputs, max(cardinality(weights)) AS inputs_max
 FROM ae_layer_weights((SELECT model FROM ae_models WHERE name = 'deep')) GROUP BY layer ORDER BY layer;

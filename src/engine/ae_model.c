@@ -295,8 +295,9 @@ read_meta(AeReader *r, AeModel *m, AeError *err)
 	whiten = ae_read_u32(r);
 	if (r->failed)
 		return CORRUPT("model metadata is truncated");
+	/* NaN training time means "not recorded"; infinities are not ours */
 	if (n_rows > (uint64_t) INT64_MAX || scale_mode > AE_SCALE_NONE || whiten > 1 ||
-		!isfinite(m->train_seconds))
+		isinf(m->train_seconds))
 		return CORRUPT("model metadata has invalid values");
 	m->n_rows = (int64_t) n_rows;
 	m->scale_mode = (AeScaleMode) scale_mode;

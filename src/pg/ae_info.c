@@ -200,7 +200,7 @@ ae_training_history(PG_FUNCTION_ARGS)
 	{
 		const AeHistoryRow *h = &m->history[i];
 		Datum		values[5];
-		bool		nulls[5] = {false, false, false, isnan(h->val_loss), false};
+		bool		nulls[5] = {false, false, false, isnan(h->val_loss), isnan(h->seconds)};
 
 		values[0] = Int32GetDatum(h->epoch);
 		values[1] = CStringGetTextDatum(h->phase);

@@ -36,7 +36,7 @@ enum
 	O_NESTEROV, O_LR, O_MOMENTUM, O_BETA1, O_BETA2, O_RHO, O_EPSILON,
 	O_BATCH, O_EPOCHS, O_L2, O_SEED, O_SHUFFLE, O_SCALE, O_VALFRAC,
 	O_PATIENCE, O_MIN_DELTA, O_MAX_SECONDS, O_PRETRAIN, O_PRETRAIN_EPOCHS,
-	O_FINETUNE_EPOCHS, O_VERBOSE, O_SOURCE_SPECIFIC, O_NOPTS
+	O_FINETUNE_EPOCHS, O_VERBOSE, O_RECORD_TIMINGS, O_SOURCE_SPECIFIC, O_NOPTS
 };
 
 /* The last entry differs: max_rows (aggregate) or shuffle_buffer (ae_fit). */
@@ -68,6 +68,7 @@ static const AeOptSpec train_option_specs[O_NOPTS] = {
 	{"pretrain_epochs", AE_OPT_INT, 1, 100000},
 	{"finetune_epochs", AE_OPT_INT, 1, 100000},
 	{"verbose", AE_OPT_BOOL},
+	{"record_timings", AE_OPT_BOOL},
 	{"max_rows", AE_OPT_INT, 2, 1e12},
 };
 
@@ -153,6 +154,7 @@ ae_parse_train_options(Jsonb *options, bool for_fit, const char *funcname,
 		s->train.finetune_epochs = (int) v[O_FINETUNE_EPOCHS].num;
 	if (v[O_VERBOSE].given)
 		s->verbose = v[O_VERBOSE].flag;
+	s->record_timings = !v[O_RECORD_TIMINGS].given || v[O_RECORD_TIMINGS].flag;
 	if (v[O_SOURCE_SPECIFIC].given)
 	{
 		if (for_fit)
@@ -236,6 +238,7 @@ ae_train_options_json(const AeTrainSettings *s)
 					 t.shuffle ? "true" : "false", ae_scale_name(s->scale));
 	appendStringInfo(&buf, ", \"validation_fraction\": %.15g, \"patience\": %d, \"min_delta\": %.15g, \"max_seconds\": %.15g",
 					 t.validation_fraction, t.patience, t.min_delta, t.max_seconds);
+	appendStringInfo(&buf, ", \"record_timings\": %s", s->record_timings ? "true" : "false");
 	appendStringInfo(&buf, ", \"pretrain\": \"%s\"",
 					 t.pretrain == AE_PRETRAIN_LAYERWISE ? "layerwise" : "none");
 	if (t.pretrain == AE_PRETRAIN_LAYERWISE)
@@ -328,6 +331,13 @@ ae_model_from_trainer(const AeTrainSettings *set, AeTrainer *t,
 	model->history = log->rows;
 	model->n_history = log->n;
 	model->train_seconds = seconds;
+	if (!set->record_timings)
+	{
+		/* unknown (NULL in SQL), so equal inputs give byte-identical models */
+		model->train_seconds = NAN;
+		for (int i = 0; i < log->n; i++)
+			log->rows[i].seconds = NAN;
+	}
 	model->ext_version = pstrdup(AUTOENCODER_VERSION);
 	model->options_json = ae_train_options_json(set);
 	if (ae_model_finish(model, &err) != AE_OK)

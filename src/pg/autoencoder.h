@@ -78,6 +78,7 @@ typedef struct AeTrainSettings
 	AeScaleMode scale;
 	bool		hidden_given;
 	bool		verbose;
+	bool		record_timings; /* wall-clock times go into the model */
 	int64		max_rows;		/* aggregate sample limit; 0: not given */
 } AeTrainSettings;
 
