@@ -48,3 +48,31 @@ SELECT autoencoder_train_final(decode(repeat('00', 300), 'hex'));
 -- an aggregate of the user's that feeds arbitrary bytes to the final function
 CREATE AGGREGATE evil_ae(bytea) (SFUNC = byteacat, STYPE = bytea, FINALFUNC = autoencoder_train_final, INITCOND = '');
 SELECT evil_ae(b) FROM (VALUES ('\x0102'::bytea), (decode(repeat('ff', 500), 'hex'))) v(b);
+
+-- hand-made states that once overflowed buffers or ran uninterruptibly;
+-- field offsets follow the state structs on 64-bit little-endian hosts
+-- (bytes of the SQL value: d at 8, seen at 20, stored at 28, cap at 36, max_rows at 44)
+CREATE FUNCTION set_le(b bytea, off int, v bigint, n int) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
+  SELECT overlay(b placing (SELECT string_agg(set_byte('\x00'::bytea, 0, ((v >> (8 * i)) & 255)::int), ''
+                                              ORDER BY i) FROM generate_series(0, n - 1) i) from off + 1)
+$$;
+CREATE AGGREGATE grab_ae(float8[], jsonb) (SFUNC = autoencoder_train_accum, STYPE = bytea);
+CREATE TABLE st AS SELECT grab_ae(x, '{"hidden": [2]}') AS s FROM pts;
+SELECT get_byte(s, 0) = 65 AND get_byte(s, 8) = 3 AS layout_as_expected FROM st;
+CREATE FUNCTION try_ae_state(s bytea) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE format('CREATE AGGREGATE pg_temp.evil_accum(float8[], jsonb) (SFUNC = autoencoder_train_accum, '
+                 'STYPE = bytea, FINALFUNC = autoencoder_train_final, INITCOND = %L)', s::text);
+  PERFORM pg_temp.evil_accum(ARRAY[1, 2, 3]::float8[], '{"hidden": [2]}') FROM generate_series(1, 3);
+  DROP AGGREGATE pg_temp.evil_accum(float8[], jsonb);
+  RETURN 'accepted';
+EXCEPTION WHEN OTHERS THEN
+  RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+-- the real state is accepted: the edits below are what is refused
+SELECT try_ae_state(s) FROM st;
+-- no room for rows (cap 0)
+SELECT try_ae_state(set_le(set_le(set_le(substr(s, 1, octet_length(s) - 64 * 12), 20, 0, 8), 28, 0, 8), 36, 0, 8))
+FROM st;
+-- absurd counts: 2^61 rows seen and allowed
+SELECT try_ae_state(set_le(set_le(s, 20, 2305843009213693952, 8), 44, 2305843009213693952, 8)) FROM st;

@@ -74,3 +74,5 @@ SELECT * FROM ae_fit('SELECT ''{1,NaN}''::float8[]', '{}');
 SELECT * FROM ae_fit('SELECT features FROM bc', '{"max_rows": 10}');
 SELECT * FROM ae_fit('SELECT features FROM bc', '{"shuffle_buffer": 0}');
 SELECT * FROM ae_fit('SELECT x FROM (VALUES (''{1,2}''::float8[]), (''{1,2,3}'')) v(x)', '{}');
+SELECT * FROM ae_fit(NULL, '{}');
+SELECT count(*) FROM ae_fit('SELECT features FROM bc', NULL);

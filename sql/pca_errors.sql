@@ -65,3 +65,46 @@ SELECT pca_train_final(decode(repeat('00', 200), 'hex'));
 -- an aggregate of the user's that feeds arbitrary bytes to the final function
 CREATE AGGREGATE evil_pca(bytea) (SFUNC = byteacat, STYPE = bytea, FINALFUNC = pca_train_final, INITCOND = '');
 SELECT evil_pca(b) FROM (VALUES ('\x0102'::bytea), (decode(repeat('ff', 500), 'hex'))) v(b);
+
+-- models edited behind a valid checksum: recompute the CRC-32 in SQL
+CREATE FUNCTION with_crc(b bytea) RETURNS bytea LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE crc bigint := 4294967295; z bytea := overlay(b placing '\x00000000' from 29);
+BEGIN
+  FOR i IN 0..length(z) - 1 LOOP
+    crc := crc # get_byte(z, i);
+    FOR j IN 1..8 LOOP
+      crc := CASE WHEN crc & 1 = 1 THEN (crc >> 1) # 3988292384 ELSE crc >> 1 END;
+    END LOOP;
+  END LOOP;
+  crc := crc # 4294967295;
+  RETURN overlay(z placing set_byte(set_byte(set_byte(set_byte('\x00000000'::bytea,
+         0, (crc & 255)::int), 1, ((crc >> 8) & 255)::int), 2, ((crc >> 16) & 255)::int),
+         3, ((crc >> 24) & 255)::int) from 29);
+END $$;
+SELECT with_crc(model) = model AS crc_recomputed FROM m;
+-- unknown flags, an unknown kind, absurd sizes
+SELECT ae_model_info(with_crc(set_byte(model, 8, 1))) FROM m;
+SELECT ae_model_info(with_crc(set_byte(model, 6, 9))) FROM m;
+SELECT ae_model_info(with_crc(set_byte(model, 15, 127))) FROM m;
+SELECT ae_anomaly_score(with_crc(set_byte(model, 16, 4)), '{1,2,3}'::float8[]) FROM m;
+-- options that are not a JSON object (broken, or a string)
+SELECT ae_model_info(with_crc(overlay(model placing '[' from position('{"comp' in model)))) FROM m;
+SELECT ae_model_info(with_crc(overlay(overlay(model placing '"' from position('{"comp' in model))
+                                      placing '"' from position('false}' in model) + 5))) FROM m;
+
+-- a hand-made state with a full batch buffer (once written past its end);
+-- bytes of the SQL value on 64-bit little-endian hosts: d at 8, cap at 12, batch_n at 16
+CREATE AGGREGATE grab_pca(float8[]) (SFUNC = pca_train_accum, STYPE = bytea);
+CREATE TABLE st AS SELECT grab_pca(x) AS s FROM pts;
+SELECT get_byte(s, 8) = 3 AND get_byte(s, 12) = 0 AND get_byte(s, 13) = 1 AS layout_as_expected FROM st;
+CREATE FUNCTION make_evil_pca(s bytea) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE 'DROP AGGREGATE IF EXISTS pg_temp.evil_accum(float8[])';
+  EXECUTE format('CREATE AGGREGATE pg_temp.evil_accum(float8[]) (SFUNC = pca_train_accum, STYPE = bytea, '
+                 'FINALFUNC = pca_train_final, INITCOND = %L)', s::text);
+END $$;
+-- the real state is accepted: the edit below is what is refused
+SELECT make_evil_pca(s) FROM st;
+SELECT (ae_model_info(pg_temp.evil_accum(ARRAY[1, 2, 3]::float8[]))->>'n_rows')::int AS n;
+SELECT make_evil_pca(set_byte(set_byte(s, 16, 0), 17, 1)) FROM st;
+SELECT pg_temp.evil_accum(ARRAY[1, 2, 3]::float8[]);

@@ -251,6 +251,8 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 		nsec++;
 	}
 
+	if (m->n_history > AE_MAX_HISTORY)
+		w.failed = true;
 	if (w.failed)
 	{
 		ae_free(w.data);

@@ -36,7 +36,7 @@
 #define AE_HEADER_SIZE		32
 #define AE_MAX_SECTIONS		64
 #define AE_MAX_TEXT			65536	/* options / version strings */
-#define AE_MAX_HISTORY		1000000
+#define AE_MAX_HISTORY		2000000 /* > 16 layers x 100000 + 100000 epochs */
 
 #define AE_SECTION_OPTIONAL 0x0001
 

@@ -80,3 +80,19 @@ ae_agg_check_states(const char *agg, int d_a, uint32 crc_a, int d_b,
 				 errmsg("options of %s must be the same for every row", agg),
 				 errhint("Pass the options as a constant.")));
 }
+
+/*
+ * A state argument at a MAXALIGNed address: a datum pointing into a
+ * tuple may be only int-aligned, and states hold int64 and double fields.
+ */
+bytea *
+ae_agg_aligned(bytea *b)
+{
+	bytea	   *copy;
+
+	if (((uintptr_t) b) % MAXIMUM_ALIGNOF == 0)
+		return b;
+	copy = palloc(VARSIZE_ANY(b));
+	memcpy(copy, b, VARSIZE_ANY(b));
+	return copy;
+}

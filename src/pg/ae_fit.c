@@ -224,6 +224,10 @@ ae_fit(PG_FUNCTION_ARGS)
 			elog(ERROR, "ae_fit: return type must be a row type");
 		funcctx->tuple_desc = BlessTupleDesc(tupdesc);
 
+		if (PG_ARGISNULL(0))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("ae_fit query must not be NULL")));
 		fs = palloc0(sizeof(FitState));
 		fs->query = text_to_cstring(PG_GETARG_TEXT_PP(0));
 		options = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);

@@ -15,6 +15,8 @@
 #include "autoencoder.h"
 
 #include "access/detoast.h"
+#include "common/jsonapi.h"
+#include "mb/pg_wchar.h"
 #include "catalog/pg_type.h"
 #include "utils/memutils.h"
 
@@ -56,6 +58,27 @@ cache_hit(ModelCache *c, struct varlena *v)
 	if (c->external || VARATT_IS_EXTERNAL(v))
 		return false;
 	return VARSIZE_ANY(v) == c->raw_len && memcmp(v, c->raw, c->raw_len) == 0;
+}
+
+/*
+ * The engine checks that the model's options text is a string; ae_model_info
+ * embeds it as JSON, so it must also be a JSON object.
+ */
+static void
+check_options_json(const AeModel *model)
+{
+	const char *text = model->options_json;
+	JsonLexContext *lex;
+
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	lex = makeJsonLexContextCstringLen(unconstify(char *, text), strlen(text),
+									   GetDatabaseEncoding(), false);
+	if (*text != '{' || pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid autoencoder model: its options are not a JSON object"),
+				 errhint("Pass a value produced by pca_train or autoencoder_train.")));
 }
 
 /* The parsed model for argument argno, from the cache or freshly parsed. */
@@ -109,6 +132,7 @@ ae_get_model(FunctionCallInfo fcinfo, int argno)
 		MemoryContextSwitchTo(old);
 		ae_report_engine_error(&err, "reading a model");
 	}
+	check_options_json(model);
 	wide = Max(model->n_features, model->n_components);
 	c->buf_in = palloc(sizeof(double) * wide);
 	c->buf_out = palloc(sizeof(double) * wide);

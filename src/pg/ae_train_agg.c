@@ -18,6 +18,7 @@
 
 #include <math.h>
 
+#include "access/parallel.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
@@ -29,7 +30,7 @@
 #define AE_STATE_MIN_ROWS	64
 
 /* Memory budget for the rows of one aggregate state, in kB. */
-int			ae_guc_max_train_memory = 512 * 1024;
+int			ae_guc_max_train_memory = AE_DEFAULT_TRAIN_MEMORY_KB;
 
 typedef struct AeTrainState
 {
@@ -80,21 +81,36 @@ random_below(uint64 *state, int64 n)
 	return (int64) (next_random(state) % (uint64) n);
 }
 
-/* Refuse bytes that are not a well-formed state. */
+/* Rows seen by one aggregate: far beyond any table, and no int64 overflow when added. */
+#define AE_MAX_SEEN		(INT64CONST(1) << 60)
+
+/* The largest sample any setting allows for rows of width d. */
+static int64
+max_sample_rows(int d)
+{
+	return (int64) ((Size) AE_MAX_TRAIN_MEMORY_KB * 1024 / ((Size) d * sizeof(float)));
+}
+
+/* Refuse bytes that are not a well-formed state (they may come from users). */
 static AeTrainState *
 check_state(bytea *b, const char *func)
 {
-	AeTrainState *s = (AeTrainState *) b;
+	AeTrainState *s;
 
+	b = ae_agg_aligned(b);
+	s = (AeTrainState *) b;
+
+	/* header fields first, then the size they imply, then the contents */
 	if (VARSIZE_ANY(b) < MAXALIGN(sizeof(AeTrainState)) || VARATT_IS_SHORT(b) ||
 		s->magic != AE_STATE_MAGIC || s->version != AE_STATE_VERSION ||
 		s->d < 1 || s->d > AE_MAX_FEATURES ||
 		s->options_len < 0 || s->options_len > AE_MAX_TEXT ||
-		(s->options_len > 0 && STATE_OPTIONS(s)[s->options_len - 1] != '\0') ||
-		s->seen < 0 || s->stored < 0 || s->stored > s->seen ||
-		s->cap < s->stored || s->max_rows < 2 || s->stored > s->max_rows ||
-		s->cap > (int64) (MaxAllocHugeSize / sizeof(float)) / s->d ||
-		VARSIZE(b) != state_size(s->d, s->options_len, s->cap))
+		s->max_rows < 2 || s->max_rows > max_sample_rows(s->d) ||
+		s->seen < 0 || s->seen > AE_MAX_SEEN ||
+		s->stored < 0 || s->stored > s->seen || s->stored > s->max_rows ||
+		s->cap < 1 || s->cap < s->stored || s->cap > s->max_rows ||
+		VARSIZE(b) != state_size(s->d, s->options_len, s->cap) ||
+		(s->options_len > 0 && STATE_OPTIONS(s)[s->options_len - 1] != '\0'))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s was given an invalid autoencoder_train state", func),
@@ -112,6 +128,7 @@ sample_limit(int d, int options_len, int64 max_rows)
 
 	by_memory = budget > fixed ? (int64) ((budget - fixed) / ((Size) d * sizeof(float))) : 0;
 	by_memory = Max(by_memory, 2);
+	by_memory = Min(by_memory, max_sample_rows(d));
 	return max_rows > 0 ? Min(max_rows, by_memory) : by_memory;
 }
 
@@ -173,7 +190,9 @@ new_state(int d, Jsonb *options)
 					Min(AE_STATE_MIN_ROWS, sample_limit(d, options_len, set.max_rows)));
 	s->options_crc = ae_options_crc(options);
 	s->max_rows = sample_limit(d, options_len, set.max_rows);
-	s->rng = set.train.seed ^ UINT64CONST(0x5DEECE66D);
+	/* each parallel worker samples with its own random numbers */
+	s->rng = set.train.seed ^ UINT64CONST(0x5DEECE66D) ^
+		((uint64) (ParallelWorkerNumber + 1) * UINT64CONST(0x9E3779B97F4A7C15));
 	return s;
 }
 
@@ -206,7 +225,7 @@ autoencoder_train_accum(PG_FUNCTION_ARGS)
 	if (s->stored < s->max_rows)
 	{
 		if (s->stored == s->cap)
-			s = grow_state(s, Min(s->cap * 2, s->max_rows));
+			s = grow_state(s, Min(Max(s->cap * 2, s->stored + 1), s->max_rows));
 		slot = s->stored++;
 	}
 	else
@@ -225,6 +244,30 @@ autoencoder_train_accum(PG_FUNCTION_ARGS)
 	}
 	ae_array_to_floats(x, STATE_ROWS(s) + (Size) slot * d, d, "autoencoder_train input");
 	PG_RETURN_POINTER(s);
+}
+
+/*
+ * Append want rows chosen uniformly from src's sample to r, in their
+ * order: selection sampling (Knuth, TAOCP vol. 2, 3.4.2, algorithm S),
+ * constant memory.
+ */
+static void
+take_rows(AeTrainState *r, const AeTrainState *src, int64 want)
+{
+	int			d = src->d;
+
+	for (int64 i = 0; i < src->stored && want > 0; i++)
+	{
+		if (random_below(&r->rng, src->stored - i) < want)
+		{
+			memcpy(STATE_ROWS(r) + (Size) r->stored * d,
+				   STATE_ROWS(src) + (Size) i * d, sizeof(float) * d);
+			r->stored++;
+			want--;
+		}
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
 }
 
 /*
@@ -279,44 +322,20 @@ autoencoder_train_combine(PG_FUNCTION_ARGS)
 		}
 		else
 			left_b--;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	/* a uniform sample of a.stored rows holds a uniform sample of any size */
 	take_a = Min(take_a, a->stored);
 	k = Min(k, take_a + b->stored);
 
-	r = alloc_state(d, STATE_OPTIONS(a), a->options_len, k);
+	r = alloc_state(d, STATE_OPTIONS(a), a->options_len, Max(k, 1));
 	r->options_crc = a->options_crc;
 	r->seen = a->seen + b->seen;
 	r->max_rows = a->max_rows;
 	r->rng = a->rng;
-	/* partial Fisher-Yates over row indices of each side */
-	{
-		int64	   *idx;
-		int64		n_from[2] = {take_a, k - take_a};
-		AeTrainState *from[2] = {a, b};
-
-		for (int side = 0; side < 2; side++)
-		{
-			AeTrainState *src = from[side];
-
-			idx = palloc_extended(sizeof(int64) * Max(src->stored, 1), MCXT_ALLOC_HUGE);
-			for (int64 i = 0; i < src->stored; i++)
-				idx[i] = i;
-			for (int64 i = 0; i < n_from[side]; i++)
-			{
-				int64		j = i + random_below(&r->rng, src->stored - i);
-				int64		t = idx[i];
-
-				idx[i] = idx[j];
-				idx[j] = t;
-				memcpy(STATE_ROWS(r) + (Size) r->stored * d,
-					   STATE_ROWS(src) + (Size) idx[i] * d, sizeof(float) * d);
-				r->stored++;
-			}
-			pfree(idx);
-			CHECK_FOR_INTERRUPTS();
-		}
-	}
+	take_rows(r, a, take_a);
+	take_rows(r, b, k - take_a);
 	PG_RETURN_POINTER(r);
 }
 

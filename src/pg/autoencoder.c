@@ -67,7 +67,7 @@ _PG_init(void)
 							"Past it, autoencoder_train trains on a uniform sample of the rows "
 							"and says so in a NOTICE.",
 							&ae_guc_max_train_memory,
-							512 * 1024, 1024, 1000 * 1024,
+							AE_DEFAULT_TRAIN_MEMORY_KB, 1024, AE_MAX_TRAIN_MEMORY_KB,
 							PGC_USERSET,
 							GUC_UNIT_KB,
 							NULL, NULL, NULL);

@@ -119,6 +119,8 @@ extern void ae_moments_acc_scaling(AeMomentsAcc *a, AeScaleMode mode,
 								   double *mean, double *scale);
 
 /* ae_train_agg.c */
+#define AE_DEFAULT_TRAIN_MEMORY_KB	(512 * 1024)
+#define AE_MAX_TRAIN_MEMORY_KB		(1000 * 1024)	/* states are bytea: < 1 GB */
 extern int	ae_guc_max_train_memory;
 
 /* ae_agg.c: shared by the aggregates' support functions */
@@ -129,6 +131,7 @@ extern ArrayType *ae_agg_row(FunctionCallInfo fcinfo, const char *agg,
 							 Jsonb **options, int *d);
 extern void ae_agg_check_row(const char *agg, int state_d, uint32 state_crc,
 							 int d, Jsonb *options, int64 row_number);
+extern bytea *ae_agg_aligned(bytea *b);
 extern void ae_agg_check_states(const char *agg, int d_a, uint32 crc_a,
 								int d_b, uint32 crc_b);
 

@@ -80,13 +80,16 @@ pca_state_size(int d, int cap)
 static PcaState *
 check_state(bytea *b, const char *func)
 {
-	PcaState   *s = (PcaState *) b;
+	PcaState   *s;
+
+	b = ae_agg_aligned(b);
+	s = (PcaState *) b;
 
 	if (VARSIZE_ANY(b) < MAXALIGN(sizeof(PcaState)) || VARATT_IS_SHORT(b) ||
 		s->magic != PCA_STATE_MAGIC || s->version != PCA_STATE_VERSION ||
 		s->d < 1 || s->d > AE_MAX_PCA_FEATURES ||
 		s->cap < 1 || s->cap > PCA_BATCH_ROWS ||
-		s->batch_n < 0 || s->batch_n > s->cap ||
+		s->batch_n < 0 || s->batch_n >= s->cap ||
 		s->scale > AE_SCALE_NONE || !(s->n >= 0) ||
 		VARSIZE(b) != pca_state_size(s->d, s->cap))
 		ereport(ERROR,
