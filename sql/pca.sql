@@ -157,3 +157,17 @@ FROM bc, models m WHERE m.name = 'k5';
 SELECT m.name, round(avg(ae_anomaly_score(m.model, bc.features))::numeric, 6) AS mean_score
 FROM models m, bc WHERE m.name IN ('k5', 'center3', 'full')
 GROUP BY m.name ORDER BY m.name;
+
+-- one call site fed a different model on every row gives each model's scores
+WITH k5 AS (SELECT model FROM models WHERE name = 'k5'), c3 AS (SELECT model FROM models WHERE name = 'center3'),
+     f AS (SELECT model FROM models WHERE name = 'full'), w5 AS (SELECT model FROM models WHERE name = 'white5'),
+     d AS (SELECT model FROM models WHERE name = 'default')
+SELECT count(*) FILTER (WHERE ae_anomaly_score(CASE id % 5 WHEN 0 THEN k5.model WHEN 1 THEN c3.model
+                                                WHEN 2 THEN f.model WHEN 3 THEN w5.model ELSE d.model END,
+                                           features) <>
+                        CASE id % 5 WHEN 0 THEN ae_anomaly_score(k5.model, features)
+                                    WHEN 1 THEN ae_anomaly_score(c3.model, features)
+                                    WHEN 2 THEN ae_anomaly_score(f.model, features)
+                                    WHEN 3 THEN ae_anomaly_score(w5.model, features)
+                                    ELSE ae_anomaly_score(d.model, features) END) AS mismatches
+FROM bc, k5, c3, f, w5, d;

@@ -5,8 +5,9 @@
  *	  ae_anomaly_score) and the per-call-site model cache behind them.
  *
  * A model is parsed and validated once per call site, not once per row:
- * the parsed model is kept in fn_extra together with a key for the datum
- * it came from.  A model stored out of line is keyed by its TOAST pointer,
+ * the parsed models (up to AE_CACHE_SLOTS, least recently used replaced
+ * first) are kept in fn_extra together with a key for the datum each came
+ * from.  A model stored out of line is keyed by its TOAST pointer,
  * so a model joined from a table is neither detoasted nor parsed again for
  * each row; an inline (possibly compressed) value is keyed by its bytes.
  *
@@ -20,16 +21,27 @@
 #include "catalog/pg_type.h"
 #include "utils/memutils.h"
 
-typedef struct ModelCache
+/* Models kept per call site: enough for joins that alternate between a few models. */
+#define AE_CACHE_SLOTS 4
+
+typedef struct CacheSlot
 {
-	MemoryContext mcxt;			/* holds model and key; reset on a miss */
-	AeModel    *model;
+	MemoryContext mcxt;			/* holds model and key; reset on reuse */
+	AeModel    *model;			/* NULL: empty */
+	uint64		last_used;		/* for least-recently-used replacement */
 	bool		external;		/* key is a TOAST pointer */
 	varatt_external toast_ptr;
 	char	   *raw;			/* key is these bytes (inline datum) */
 	Size		raw_len;
 	double	   *buf_in;			/* max(d, k) doubles */
 	double	   *buf_out;		/* max(d, k) doubles */
+} CacheSlot;
+
+typedef struct ModelCache
+{
+	CacheSlot	slots[AE_CACHE_SLOTS];
+	uint64		tick;
+	CacheSlot  *current;		/* the slot ae_get_model returned last */
 } ModelCache;
 
 PG_FUNCTION_INFO_V1(ae_encode);
@@ -37,9 +49,9 @@ PG_FUNCTION_INFO_V1(ae_decode);
 PG_FUNCTION_INFO_V1(ae_reconstruct);
 PG_FUNCTION_INFO_V1(ae_anomaly_score);
 
-/* Does the cached key match this datum? */
+/* Does this slot's key match the datum? */
 static bool
-cache_hit(ModelCache *c, struct varlena *v)
+slot_matches(CacheSlot *c, struct varlena *v)
 {
 	if (c->model == NULL)
 		return false;
@@ -85,25 +97,40 @@ check_options_json(const AeModel *model)
 AeModel *
 ae_get_model(FunctionCallInfo fcinfo, int argno)
 {
-	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+	ModelCache *mc = (ModelCache *) fcinfo->flinfo->fn_extra;
 	struct varlena *v = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(argno));
+	CacheSlot  *c = NULL;
 	bytea	   *b;
 	MemoryContext old;
 	AeError		err = {0};
 	AeModel    *model;
 	int			wide;
 
-	if (c == NULL)
+	if (mc == NULL)
 	{
-		c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ModelCache));
+		mc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ModelCache));
+		fcinfo->flinfo->fn_extra = mc;
+	}
+	mc->tick++;
+	for (int i = 0; i < AE_CACHE_SLOTS; i++)
+	{
+		if (slot_matches(&mc->slots[i], v))
+		{
+			mc->current = &mc->slots[i];
+			mc->current->last_used = mc->tick;
+			return mc->current->model;
+		}
+		/* otherwise remember an empty or the least recently used slot */
+		if (c == NULL || (c->model != NULL &&
+						  (mc->slots[i].model == NULL ||
+						   mc->slots[i].last_used < c->last_used)))
+			c = &mc->slots[i];
+	}
+
+	if (c->mcxt == NULL)
 		c->mcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt,
 										"autoencoder model cache",
 										ALLOCSET_DEFAULT_SIZES);
-		fcinfo->flinfo->fn_extra = c;
-	}
-	if (cache_hit(c, v))
-		return c->model;
-
 	MemoryContextReset(c->mcxt);
 	c->model = NULL;
 	old = MemoryContextSwitchTo(c->mcxt);
@@ -119,7 +146,7 @@ ae_get_model(FunctionCallInfo fcinfo, int argno)
 	}
 	else
 	{
-		/* other external forms (indirect, expanded) are never cached */
+		/* other external forms (indirect, expanded) are never matched */
 		c->raw_len = 0;
 		c->raw = NULL;
 	}
@@ -140,6 +167,8 @@ ae_get_model(FunctionCallInfo fcinfo, int argno)
 		pfree(b);
 	MemoryContextSwitchTo(old);
 	c->model = model;
+	c->last_used = mc->tick;
+	mc->current = c;
 	return model;
 }
 
@@ -149,7 +178,7 @@ model_and_input(FunctionCallInfo fcinfo, int expected_len_of_code,
 				ArrayType **xout, const char *what)
 {
 	AeModel    *m = ae_get_model(fcinfo, 0);
-	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 	ArrayType  *x = PG_GETARG_ARRAYTYPE_P(1);
 	int			expected = expected_len_of_code ? m->n_components : m->n_features;
 	int			n;
@@ -173,7 +202,7 @@ ae_encode(PG_FUNCTION_ARGS)
 {
 	ArrayType  *x;
 	AeModel    *m = model_and_input(fcinfo, false, &x, "input");
-	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 
 	ae_model_encode(m, c->buf_in, c->buf_out);
 	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_components,
@@ -186,7 +215,7 @@ ae_decode(PG_FUNCTION_ARGS)
 {
 	ArrayType  *x;
 	AeModel    *m = model_and_input(fcinfo, true, &x, "code");
-	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 
 	ae_model_decode(m, c->buf_in, c->buf_out);
 	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_features,
@@ -199,7 +228,7 @@ ae_reconstruct(PG_FUNCTION_ARGS)
 {
 	ArrayType  *x;
 	AeModel    *m = model_and_input(fcinfo, false, &x, "input");
-	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 
 	ae_model_reconstruct(m, c->buf_in, c->buf_out);
 	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_features,
@@ -212,7 +241,7 @@ ae_anomaly_score(PG_FUNCTION_ARGS)
 {
 	ArrayType  *x;
 	AeModel    *m = model_and_input(fcinfo, false, &x, "input");
-	ModelCache *c = (ModelCache *) fcinfo->flinfo->fn_extra;
+	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 
 	PG_RETURN_FLOAT8(ae_model_score(m, c->buf_in));
 }
