@@ -31,16 +31,14 @@ ae_options_crc(Jsonb *options)
 /*
  * The checked row (argument 1) of a transition function, its width, and
  * its options (argument 2, NULL when absent).  The caller has handled a
- * NULL row.
+ * NULL row; what names the row in errors ("pca_train input").
  */
 ArrayType *
-ae_agg_row(FunctionCallInfo fcinfo, const char *agg, Jsonb **options, int *d)
+ae_agg_row(FunctionCallInfo fcinfo, const char *what, Jsonb **options, int *d)
 {
 	ArrayType  *x = PG_GETARG_ARRAYTYPE_P(1);
-	char		what[NAMEDATALEN + 16];
 
 	*options = (PG_NARGS() > 2 && !PG_ARGISNULL(2)) ? PG_GETARG_JSONB_P(2) : NULL;
-	snprintf(what, sizeof(what), "%s input", agg);
 	ae_check_array(x, what);
 	*d = ae_array_length(x);
 	return x;

@@ -211,7 +211,7 @@ autoencoder_train_accum(PG_FUNCTION_ARGS)
 
 	ae_agg_require_context(fcinfo, "autoencoder_train_accum", "autoencoder_train");
 	AE_AGG_SKIP_IF_NULL(1);
-	x = ae_agg_row(fcinfo, "autoencoder_train", &options, &d);
+	x = ae_agg_row(fcinfo, "autoencoder_train input", &options, &d);
 	if (PG_ARGISNULL(0))
 		s = new_state(d, options);
 	else

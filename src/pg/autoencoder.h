@@ -127,7 +127,7 @@ extern int	ae_guc_max_train_memory;
 extern void ae_agg_require_context(FunctionCallInfo fcinfo, const char *func,
 								   const char *agg);
 extern uint32 ae_options_crc(Jsonb *options);
-extern ArrayType *ae_agg_row(FunctionCallInfo fcinfo, const char *agg,
+extern ArrayType *ae_agg_row(FunctionCallInfo fcinfo, const char *what,
 							 Jsonb **options, int *d);
 extern void ae_agg_check_row(const char *agg, int state_d, uint32 state_crc,
 							 int d, Jsonb *options, int64 row_number);

@@ -182,7 +182,7 @@ pca_train_accum(PG_FUNCTION_ARGS)
 
 	ae_agg_require_context(fcinfo, "pca_train_accum", "pca_train");
 	AE_AGG_SKIP_IF_NULL(1);
-	x = ae_agg_row(fcinfo, "pca_train", &options, &d);
+	x = ae_agg_row(fcinfo, "pca_train input", &options, &d);
 	if (PG_ARGISNULL(0))
 		s = new_state(d, options);
 	else
