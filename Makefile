@@ -1,7 +1,7 @@
 # Makefile for the autoencoder extension (PGXS)
 EXTENSION = autoencoder
 MODULE_big = autoencoder
-EXTVERSION = 0.1.0
+EXTVERSION = 0.2.0
 
 ENGINE_OBJS = src/engine/ae_common.o src/engine/ae_stats.o src/engine/ae_pca.o \
 	src/engine/ae_model.o src/engine/ae_nn.o src/engine/ae_nn_loss.o \
@@ -11,7 +11,7 @@ PG_OBJS = src/pg/autoencoder.o src/pg/ae_input.o src/pg/ae_options.o \
 	src/pg/ae_train_agg.o src/pg/ae_fit.o src/pg/ae_agg.o
 OBJS = $(ENGINE_OBJS) $(PG_OBJS)
 
-DATA = sql/autoencoder--0.1.0.sql
+DATA = sql/autoencoder--0.1.0.sql sql/autoencoder--0.1.0--0.2.0.sql
 
 # pg_regress: every sql/*.sql except the install scripts, outputs in expected/
 REGRESS = $(sort $(filter-out autoencoder--%,$(patsubst sql/%.sql,%,$(wildcard sql/*.sql))))

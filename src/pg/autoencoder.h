@@ -19,7 +19,7 @@
 
 #include "../engine/ae_model.h"
 
-#define AUTOENCODER_VERSION "0.1.0"
+#define AUTOENCODER_VERSION "0.2.0"
 
 /* autoencoder.c: GUCs, engine hooks, error mapping */
 extern int	ae_guc_threads;
