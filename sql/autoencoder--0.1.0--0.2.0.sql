@@ -13,6 +13,8 @@
 
 ------------------------------------------------------------------------
 -- Autoencoder variants: denoising, sparse, contractive, variational
+-- (denoising, sparse and contractive are options of autoencoder_train and
+-- ae_fit: no new SQL objects)
 ------------------------------------------------------------------------
 
 ------------------------------------------------------------------------

@@ -21,6 +21,7 @@
 #define AE_SECVER_PCA		1
 #define AE_SECVER_NNET		1
 #define AE_SECVER_HISTORY	1
+#define AE_SECVER_VARIANT	1
 
 /* Name of a model kind, as ae_model_info reports it. */
 const char *
@@ -108,6 +109,7 @@ ae_model_new(AeKind kind, int n_features, int n_components, AeError *err)
 	}
 	for (int i = 0; i < n_features; i++)
 		m->scale[i] = 1.0;
+	ae_variant_config_defaults(&m->variant);
 	return m;
 }
 
@@ -175,7 +177,7 @@ end_section(AeWriter *w, size_t len_at)
 	ae_put_u32_at(w, len_at, (uint32_t) (w->len - len_at - 4));
 }
 
-/* Serialise a model: header, then META, SCAL, kind sections, HIST. */
+/* Serialise a model: header, then META, SCAL, kind sections, VARI, HIST. */
 AeStatus
 ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 				   AeError *err)
@@ -229,6 +231,14 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 		ae_net_write(m->net, &w);
 		end_section(&w, at);
 		nsec++;
+		if (ae_variant_recorded(&m->variant))
+		{
+			at = begin_section(&w, AE_SEC_VARIANT, AE_SECVER_VARIANT,
+							   AE_SECTION_OPTIONAL);
+			ae_variant_write(&m->variant, &w);
+			end_section(&w, at);
+			nsec++;
+		}
 	}
 
 	if (m->n_history > 0)
@@ -416,7 +426,8 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 	bool		seen_meta = false,
 				seen_scale = false,
 				seen_body = false,
-				seen_hist = false;
+				seen_hist = false,
+				seen_variant = false;
 
 	if (data == NULL || len < AE_HEADER_SIZE)
 	{
@@ -537,6 +548,10 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				seen = &seen_hist;
 				known_version = AE_SECVER_HISTORY;
 				break;
+			case AE_SEC_VARIANT:
+				seen = kind == AE_KIND_AUTOENCODER ? &seen_variant : NULL;
+				known_version = AE_SECVER_VARIANT;
+				break;
 			default:
 				break;
 		}
@@ -587,6 +602,9 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				break;
 			case AE_SEC_HISTORY:
 				st = read_history(&sub, m, err);
+				break;
+			case AE_SEC_VARIANT:
+				st = ae_variant_read(&sub, &m->variant, err);
 				break;
 		}
 		if (st != AE_OK)

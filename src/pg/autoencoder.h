@@ -43,7 +43,8 @@ typedef enum AeOptType
 	AE_OPT_REAL,
 	AE_OPT_BOOL,
 	AE_OPT_ENUM,
-	AE_OPT_INT_LIST
+	AE_OPT_INT_LIST,
+	AE_OPT_OBJECT				/* a json object, parsed by the caller */
 } AeOptType;
 
 typedef struct AeOptSpec
@@ -64,6 +65,7 @@ typedef struct AeOptValue
 	int			choice;			/* ENUM: index into choices */
 	int			n_list;			/* INT_LIST */
 	int			list[AE_MAX_LAYERS];
+	Jsonb	   *object;			/* OBJECT */
 } AeOptValue;
 
 extern void ae_parse_options(Jsonb *options, const AeOptSpec *specs,
