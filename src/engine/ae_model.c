@@ -440,18 +440,11 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 		CORRUPT("bytes are not an autoencoder model (bad magic number)");
 		return NULL;
 	}
-	if (version > AE_FORMAT_VERSION)
-	{
-		ae_fail(err, AE_EVERSION,
-				"model format version %u is newer than the supported version %d",
-				version, AE_FORMAT_VERSION);
-		return NULL;
-	}
-	if (version == 0)
-	{
-		CORRUPT("model format version 0 is invalid");
-		return NULL;
-	}
+	/*
+	 * Length and checksum come before the version: every format version
+	 * keeps them at these offsets, and a damaged version field must read
+	 * as damage, not as a model from a newer release.
+	 */
 	if (total_len != len)
 	{
 		CORRUPT("model length is %zu bytes but its header says %u", len, total_len);
@@ -463,6 +456,18 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 	if (crc != stored_crc)
 	{
 		CORRUPT("model checksum does not match its contents");
+		return NULL;
+	}
+	if (version > AE_FORMAT_VERSION)
+	{
+		ae_fail(err, AE_EVERSION,
+				"model format version %u is newer than the supported version %d",
+				version, AE_FORMAT_VERSION);
+		return NULL;
+	}
+	if (version == 0)
+	{
+		CORRUPT("model format version 0 is invalid");
 		return NULL;
 	}
 	if (kind != AE_KIND_PCA && kind != AE_KIND_AUTOENCODER)

@@ -35,6 +35,7 @@ extern void ae_array_to_floats(ArrayType *a, float *out, int n,
 							   const char *what);
 extern ArrayType *ae_doubles_to_array(const double *v, int n, Oid elemtype);
 extern void ae_check_finite(double v, int element, const char *what);
+extern ArrayType *ae_array_as_float8(ArrayType *a);
 
 /* ae_options.c: jsonb options */
 typedef enum AeOptType
