@@ -297,3 +297,27 @@ CREATE AGGREGATE autoencoder_train(numeric[], jsonb) (
 ------------------------------------------------------------------------
 -- Outlier detection: score methods, thresholds, explanations
 ------------------------------------------------------------------------
+
+-- ae_anomaly_score(model, x, method): "reconstruction" for every model;
+-- "mahalanobis" and "full" for PCA.  Without a method, the model's default.
+CREATE FUNCTION ae_anomaly_score(model bytea, x real[], method text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'ae_anomaly_score'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION ae_anomaly_score(model bytea, x double precision[], method text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'ae_anomaly_score'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- ae_feature_errors(model, x): each feature's squared reconstruction error
+-- in the scaled space (their mean is the reconstruction score).
+CREATE FUNCTION ae_feature_errors(model bytea, x real[])
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'ae_feature_errors'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION ae_feature_errors(model bytea, x double precision[])
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'ae_feature_errors'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

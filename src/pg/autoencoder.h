@@ -150,7 +150,11 @@ extern void ae_agg_check_states(const char *agg, int d_a, uint32 crc_a,
 		} \
 	} while (0)
 
-/* ae_score.c: model cache */
+/* ae_score.c: model cache, score methods */
+struct AeScoreMethod;
 extern AeModel *ae_get_model(FunctionCallInfo fcinfo, int argno);
+extern const struct AeScoreMethod *ae_lookup_score_method(const AeModel *m,
+														   const char *name);
+extern const struct AeScoreMethod *ae_default_score_method(const AeModel *m);
 
 #endif							/* AUTOENCODER_H */

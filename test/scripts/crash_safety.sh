@@ -63,6 +63,8 @@ BEGIN
     BEGIN
       PERFORM ae_model_info(b);
       PERFORM ae_anomaly_score(b, ARRAY[1, 2, 3, 4]::float8[]);
+      PERFORM ae_anomaly_score(b, ARRAY[1, 2, 3, 4]::float8[], 'reconstruction');
+      PERFORM ae_feature_errors(b, ARRAY[1, 2, 3, 4]::float8[]);
       PERFORM ae_encode(b, ARRAY[1, 2, 3, 4]::real[]);
       PERFORM count(*) FROM ae_training_history(b);
       st := 'accepted';
@@ -141,6 +143,8 @@ BEGIN
       ELSE ARRAY[random() * 1e308, -random() * 1e308, 'Infinity'] END;
     BEGIN
       PERFORM ae_anomaly_score(pca, a) FROM m;
+      PERFORM ae_anomaly_score(pca, a, 'full') FROM m;
+      PERFORM ae_feature_errors(pca, a) FROM m;
       PERFORM ae_decode(pca, a) FROM m;
       PERFORM pca_train(x) FROM (VALUES (a), (a)) v(x);
     EXCEPTION WHEN OTHERS THEN
