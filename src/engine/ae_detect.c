@@ -48,6 +48,13 @@ applies_pca_full(const AeModel *m)
 	return m->kind == AE_KIND_PCA && m->n_vectors == m->n_features;
 }
 
+/* Variational autoencoders. */
+static bool
+applies_variational(const AeModel *m)
+{
+	return ae_model_is_variational(m);
+}
+
 static const AeScoreMethod score_methods[] = {
 	{"reconstruction", applies_any, ae_score_reconstruction,
 	"mean squared reconstruction error per feature in the scaled space"},
@@ -55,6 +62,8 @@ static const AeScoreMethod score_methods[] = {
 	"Hotelling's T-squared over the kept components"},
 	{"full", applies_pca_full, ae_score_full,
 	"every component's squared projection divided by its eigenvalue (needs every eigenvector)"},
+	{"elbo", applies_variational, ae_model_neg_elbo,
+	"the negative evidence lower bound, from a fixed set of samples (variational autoencoders)"},
 };
 
 #define N_METHODS ((int) (sizeof(score_methods) / sizeof(score_methods[0])))
