@@ -10,6 +10,8 @@
  */
 #include "autoencoder.h"
 
+#include "../engine/ae_detect.h"
+
 #include <math.h>
 
 #include "lib/stringinfo.h"
@@ -29,6 +31,7 @@ static const char *const optimizer_choices[] =
 {"adam", "sgd", "momentum", "rmsprop", "adadelta", NULL};
 static const char *const pretrain_choices[] = {"none", "layerwise", NULL};
 static const char *const scale_choices[] = {"standard", "center", "none", NULL};
+static const char *const score_choices[] = {"reconstruction", NULL};
 
 enum
 {
@@ -36,7 +39,8 @@ enum
 	O_NESTEROV, O_LR, O_MOMENTUM, O_BETA1, O_BETA2, O_RHO, O_EPSILON,
 	O_BATCH, O_EPOCHS, O_L2, O_SEED, O_SHUFFLE, O_SCALE, O_VALFRAC,
 	O_PATIENCE, O_MIN_DELTA, O_MAX_SECONDS, O_PRETRAIN, O_PRETRAIN_EPOCHS,
-	O_FINETUNE_EPOCHS, O_VERBOSE, O_RECORD_TIMINGS, O_SOURCE_SPECIFIC, O_NOPTS
+	O_FINETUNE_EPOCHS, O_VERBOSE, O_RECORD_TIMINGS, O_CONTAMINATION, O_SCORE,
+	O_SOURCE_SPECIFIC, O_NOPTS
 };
 
 /* The last entry differs: max_rows (aggregate) or shuffle_buffer (ae_fit). */
@@ -69,6 +73,8 @@ static const AeOptSpec train_option_specs[O_NOPTS] = {
 	{"finetune_epochs", AE_OPT_INT, 1, 100000},
 	{"verbose", AE_OPT_BOOL},
 	{"record_timings", AE_OPT_BOOL},
+	{"contamination", AE_OPT_REAL, 0, 0.5, true},
+	{"score", AE_OPT_ENUM, 0, 0, false, score_choices},
 	{"max_rows", AE_OPT_INT, 2, 1e12},
 };
 
@@ -155,6 +161,8 @@ ae_parse_train_options(Jsonb *options, bool for_fit, const char *funcname,
 	if (v[O_VERBOSE].given)
 		s->verbose = v[O_VERBOSE].flag;
 	s->record_timings = !v[O_RECORD_TIMINGS].given || v[O_RECORD_TIMINGS].flag;
+	s->contamination = v[O_CONTAMINATION].given ? v[O_CONTAMINATION].num : AE_DEFAULT_CONTAMINATION;
+	s->score = score_choices[v[O_SCORE].given ? v[O_SCORE].choice : 0];
 	if (v[O_SOURCE_SPECIFIC].given)
 	{
 		if (for_fit)
@@ -239,6 +247,8 @@ ae_train_options_json(const AeTrainSettings *s)
 	appendStringInfo(&buf, ", \"validation_fraction\": %.15g, \"patience\": %d, \"min_delta\": %.15g, \"max_seconds\": %.15g",
 					 t.validation_fraction, t.patience, t.min_delta, t.max_seconds);
 	appendStringInfo(&buf, ", \"record_timings\": %s", s->record_timings ? "true" : "false");
+	appendStringInfo(&buf, ", \"contamination\": %.15g, \"score\": \"%s\"",
+					 s->contamination, s->score);
 	appendStringInfo(&buf, ", \"pretrain\": \"%s\"",
 					 t.pretrain == AE_PRETRAIN_LAYERWISE ? "layerwise" : "none");
 	if (t.pretrain == AE_PRETRAIN_LAYERWISE)
@@ -342,6 +352,8 @@ ae_model_from_trainer(const AeTrainSettings *set, AeTrainer *t,
 	model->options_json = ae_train_options_json(set);
 	if (ae_model_finish(model, &err) != AE_OK)
 		ae_report_engine_error(&err, funcname);
+	/* the default score and contamination; the aggregate adds quantiles */
+	ae_model_set_detection(model, set->score, set->contamination);
 	return model;
 }
 
