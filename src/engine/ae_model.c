@@ -23,6 +23,7 @@
 #define AE_SECVER_NNET		1
 #define AE_SECVER_HISTORY	1
 #define AE_SECVER_DETECT	1
+#define AE_SECVER_VARIANT	1
 
 /* Name of a model kind, as ae_model_info reports it. */
 const char *
@@ -110,6 +111,7 @@ ae_model_new(AeKind kind, int n_features, int n_components, AeError *err)
 	}
 	for (int i = 0; i < n_features; i++)
 		m->scale[i] = 1.0;
+	ae_variant_config_defaults(&m->variant);
 	return m;
 }
 
@@ -180,7 +182,7 @@ end_section(AeWriter *w, size_t len_at)
 	ae_put_u32_at(w, len_at, (uint32_t) (w->len - len_at - 4));
 }
 
-/* Serialise a model: header, then META, SCAL, kind sections, HIST. */
+/* Serialise a model: header, then META, SCAL, kind sections, VARI, HIST. */
 AeStatus
 ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 				   AeError *err)
@@ -234,6 +236,14 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 		ae_net_write(m->net, &w);
 		end_section(&w, at);
 		nsec++;
+		if (ae_variant_recorded(&m->variant))
+		{
+			at = begin_section(&w, AE_SEC_VARIANT, AE_SECVER_VARIANT,
+							   AE_SECTION_OPTIONAL);
+			ae_variant_write(&m->variant, &w);
+			end_section(&w, at);
+			nsec++;
+		}
 	}
 
 	if (m->n_history > 0)
@@ -509,7 +519,8 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				seen_scale = false,
 				seen_body = false,
 				seen_hist = false,
-				seen_detect = false;
+				seen_detect = false,
+				seen_variant = false;
 
 	if (data == NULL || len < AE_HEADER_SIZE)
 	{
@@ -533,18 +544,11 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 		CORRUPT("bytes are not an autoencoder model (bad magic number)");
 		return NULL;
 	}
-	if (version > AE_FORMAT_VERSION)
-	{
-		ae_fail(err, AE_EVERSION,
-				"model format version %u is newer than the supported version %d",
-				version, AE_FORMAT_VERSION);
-		return NULL;
-	}
-	if (version == 0)
-	{
-		CORRUPT("model format version 0 is invalid");
-		return NULL;
-	}
+	/*
+	 * Length and checksum come before the version: every format version
+	 * keeps them at these offsets, and a damaged version field must read
+	 * as damage, not as a model from a newer release.
+	 */
 	if (total_len != len)
 	{
 		CORRUPT("model length is %zu bytes but its header says %u", len, total_len);
@@ -556,6 +560,18 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 	if (crc != stored_crc)
 	{
 		CORRUPT("model checksum does not match its contents");
+		return NULL;
+	}
+	if (version > AE_FORMAT_VERSION)
+	{
+		ae_fail(err, AE_EVERSION,
+				"model format version %u is newer than the supported version %d",
+				version, AE_FORMAT_VERSION);
+		return NULL;
+	}
+	if (version == 0)
+	{
+		CORRUPT("model format version 0 is invalid");
 		return NULL;
 	}
 	if (kind != AE_KIND_PCA && kind != AE_KIND_AUTOENCODER)
@@ -634,6 +650,10 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				seen = &seen_detect;
 				known_version = AE_SECVER_DETECT;
 				break;
+			case AE_SEC_VARIANT:
+				seen = kind == AE_KIND_AUTOENCODER ? &seen_variant : NULL;
+				known_version = AE_SECVER_VARIANT;
+				break;
 			default:
 				break;
 		}
@@ -687,6 +707,9 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				break;
 			case AE_SEC_DETECT:
 				st = read_detect(&sub, m, err);
+				break;
+			case AE_SEC_VARIANT:
+				st = ae_variant_read(&sub, &m->variant, err);
 				break;
 		}
 		if (st != AE_OK)

@@ -99,6 +99,9 @@ append_net_info(StringInfo buf, const AeModel *m)
 					 ae_activation_name(cfg.activation),
 					 ae_activation_name(cfg.output_activation),
 					 cfg.tied_weights ? "true" : "false");
+	appendStringInfo(buf, ", \"variant\": \"%s\"", ae_variant_name(m->variant.variant));
+	if (m->variant.noise != AE_NOISE_NONE)
+		appendStringInfo(buf, ", \"noise\": \"%s\"", ae_noise_name(m->variant.noise));
 	appendStringInfo(buf, ", \"n_parameters\": " INT64_FORMAT,
 					 (int64) ae_net_parameter_count(m->net));
 	appendStringInfo(buf, ", \"epochs_run\": %d", m->n_history);

@@ -94,7 +94,7 @@ check_options_json(const AeModel *model)
 									   GetDatabaseEncoding(), false);
 	if (*text != '{' || pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
 		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid autoencoder model: its options are not a JSON object"),
 				 errhint("Pass a value produced by pca_train or autoencoder_train.")));
 }

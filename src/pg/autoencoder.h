@@ -35,6 +35,7 @@ extern void ae_array_to_floats(ArrayType *a, float *out, int n,
 							   const char *what);
 extern ArrayType *ae_doubles_to_array(const double *v, int n, Oid elemtype);
 extern void ae_check_finite(double v, int element, const char *what);
+extern ArrayType *ae_array_as_float8(ArrayType *a);
 
 /* ae_options.c: jsonb options */
 typedef enum AeOptType
@@ -43,7 +44,8 @@ typedef enum AeOptType
 	AE_OPT_REAL,
 	AE_OPT_BOOL,
 	AE_OPT_ENUM,
-	AE_OPT_INT_LIST
+	AE_OPT_INT_LIST,
+	AE_OPT_OBJECT				/* a json object, parsed by the caller */
 } AeOptType;
 
 typedef struct AeOptSpec
@@ -64,6 +66,7 @@ typedef struct AeOptValue
 	int			choice;			/* ENUM: index into choices */
 	int			n_list;			/* INT_LIST */
 	int			list[AE_MAX_LAYERS];
+	Jsonb	   *object;			/* OBJECT */
 } AeOptValue;
 
 extern void ae_parse_options(Jsonb *options, const AeOptSpec *specs,
