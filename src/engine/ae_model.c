@@ -23,6 +23,7 @@
 #define AE_SECVER_NNET		1
 #define AE_SECVER_HISTORY	1
 #define AE_SECVER_DETECT	1
+#define AE_SECVER_ROBUST	1
 #define AE_SECVER_VARIANT	1
 
 /* Name of a model kind, as ae_model_info reports it. */
@@ -127,6 +128,9 @@ ae_model_free(AeModel *m)
 	ae_free(m->scale);
 	ae_free(m->eigenvalues);
 	ae_free(m->vectors);
+	ae_free(m->robust_location);
+	ae_free(m->robust_eigenvalues);
+	ae_free(m->robust_vectors);
 	if (m->net)
 		ae_net_free(m->net);
 	ae_free(m->history);
@@ -262,6 +266,20 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 			ae_write_f64(&w, m->history[i].val_loss);
 			ae_write_f64(&w, m->history[i].seconds);
 		}
+		end_section(&w, at);
+		nsec++;
+	}
+
+	if (m->has_robust)
+	{
+		size_t		dd = (size_t) m->n_features * m->n_features;
+
+		at = begin_section(&w, AE_SEC_ROBUST, AE_SECVER_ROBUST, 0);
+		ae_write_u64(&w, (uint64_t) m->robust_rows);
+		ae_write_u64(&w, (uint64_t) m->robust_kept);
+		ae_write_f64s(&w, m->robust_location, m->n_features);
+		ae_write_f64s(&w, m->robust_eigenvalues, m->n_features);
+		ae_write_f64s(&w, m->robust_vectors, dd);
 		end_section(&w, at);
 		nsec++;
 	}
@@ -428,6 +446,41 @@ read_history(AeReader *r, AeModel *m, AeError *err)
 	return AE_OK;
 }
 
+/* RBST payload: rows, kept rows, location, eigenvalues, eigenvectors. */
+static AeStatus
+read_robust(AeReader *r, AeModel *m, AeError *err)
+{
+	uint64_t	rows = ae_read_u64(r);
+	uint64_t	kept = ae_read_u64(r);
+	int			d = m->n_features;
+	size_t		dd;
+
+	if (r->failed || d > AE_ROBUST_MAX_FEATURES)
+		return CORRUPT("model robust section is truncated or too large");
+	dd = (size_t) d * d;
+	if (ae_reader_remaining(r) != ((size_t) 2 * d + dd) * 8 ||
+		rows < 2 || kept < 2 || kept > rows || rows > (uint64_t) INT64_MAX)
+		return CORRUPT("model robust section has the wrong size or counts");
+	m->robust_location = ae_alloc_array(d, sizeof(double));
+	m->robust_eigenvalues = ae_alloc_array(d, sizeof(double));
+	m->robust_vectors = ae_alloc_array(dd, sizeof(double));
+	if (!m->robust_location || !m->robust_eigenvalues || !m->robust_vectors)
+		return ae_fail(err, AE_ENOMEM, "out of memory reading model");
+	ae_read_f64s(r, m->robust_location, d);
+	ae_read_f64s(r, m->robust_eigenvalues, d);
+	ae_read_f64s(r, m->robust_vectors, dd);
+	if (!all_finite(m->robust_location, d) || !all_finite(m->robust_eigenvalues, d) ||
+		!all_finite(m->robust_vectors, dd))
+		return CORRUPT("model robust section has non-finite values");
+	for (int i = 0; i < d; i++)
+		if (m->robust_eigenvalues[i] < 0 || (i > 0 && m->robust_eigenvalues[i] > m->robust_eigenvalues[i - 1]))
+			return CORRUPT("model robust eigenvalues are not descending and non-negative");
+	m->robust_rows = (int64_t) rows;
+	m->robust_kept = (int64_t) kept;
+	m->has_robust = true;
+	return AE_OK;
+}
+
 /* A score method name: 1 to AE_METHOD_NAME_LEN - 1 bytes of [a-z0-9_]. */
 static bool
 read_method_name(AeReader *r, char *out)
@@ -520,6 +573,7 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				seen_body = false,
 				seen_hist = false,
 				seen_detect = false,
+				seen_robust = false,
 				seen_variant = false;
 
 	if (data == NULL || len < AE_HEADER_SIZE)
@@ -650,6 +704,10 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				seen = &seen_detect;
 				known_version = AE_SECVER_DETECT;
 				break;
+			case AE_SEC_ROBUST:
+				seen = kind == AE_KIND_PCA ? &seen_robust : NULL;
+				known_version = AE_SECVER_ROBUST;
+				break;
 			case AE_SEC_VARIANT:
 				seen = kind == AE_KIND_AUTOENCODER ? &seen_variant : NULL;
 				known_version = AE_SECVER_VARIANT;
@@ -707,6 +765,9 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				break;
 			case AE_SEC_DETECT:
 				st = read_detect(&sub, m, err);
+				break;
+			case AE_SEC_ROBUST:
+				st = read_robust(&sub, m, err);
 				break;
 			case AE_SEC_VARIANT:
 				st = ae_variant_read(&sub, &m->variant, err);

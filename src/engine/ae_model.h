@@ -52,6 +52,7 @@
 #define AE_SEC_HISTORY	0x54534948u /* "HIST" */
 #define AE_SEC_VARIANT	0x49524156u /* "VARI" */
 #define AE_SEC_DETECT	0x54435444u /* "DTCT" */
+#define AE_SEC_ROBUST	0x54534252u /* "RBST" */
 
 #define AE_METHOD_NAME_LEN	32	/* score method names, NUL included */
 #define AE_MAX_QUANTILES	1001	/* stored quantiles of one method's training scores */
@@ -99,6 +100,14 @@ typedef struct AeModel
 	double	   *eigenvalues;	/* n-1 divisor */
 	int			n_vectors;		/* k <= n_vectors <= d */
 	double	   *vectors;		/* n_vectors x d, row i = component i */
+
+	/* robust location and scatter (PCA, RBST section; ae_robust.c) */
+	bool		has_robust;
+	int64_t		robust_rows;	/* rows the estimate looked at */
+	int64_t		robust_kept;	/* rows it kept (h) */
+	double	   *robust_location;	/* d, scaled space */
+	double	   *robust_eigenvalues; /* d, descending */
+	double	   *robust_vectors; /* d x d, row i = axis i */
 
 	/* autoencoder (kind == AE_KIND_AUTOENCODER) */
 	AeNet	   *net;
