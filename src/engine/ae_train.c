@@ -37,6 +37,7 @@
  *-------------------------------------------------------------------------
  */
 #include "ae_nn_int.h"
+#include "ae_kernels.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -331,30 +332,28 @@ fill_buffer(AeDataSource *src, float *buf, int64_t cap, int width, bool *eof,
 	return filled;
 }
 
+/*
+ * Allocate nmemb*size bytes, not zeroed, with an overflow check: for the
+ * shuffle buffer and the validation cache, sized for the largest input but
+ * written before they are read, so that a small input touches (and pays
+ * for) only the pages it fills.
+ */
+static void *
+alloc_unzeroed(size_t nmemb, size_t size)
+{
+	size_t		total;
+
+	if (!ae_size_mul(nmemb, size, &total))
+		return NULL;
+	return ae_alloc(total);
+}
+
 /* Scale one raw row into dst (identity without mean/scale); false if not finite. */
 static bool
 scale_row(const float *raw, const double *mean, const double *scale, int d,
 		  ae_real *dst)
 {
-	bool		ok = true;
-
-	if (mean)
-	{
-		for (int j = 0; j < d; j++)
-		{
-			dst[j] = (ae_real) (((double) raw[j] - mean[j]) / scale[j]);
-			ok &= isfinite(dst[j]) != 0;
-		}
-	}
-	else
-	{
-		for (int j = 0; j < d; j++)
-		{
-			dst[j] = (ae_real) raw[j];
-			ok &= isfinite(dst[j]) != 0;
-		}
-	}
-	return ok;
+	return ae_k_scale_row(raw, mean, scale, d, dst);
 }
 
 /* Copy weights (when owned) and bias of one layer between networks. */
@@ -675,14 +674,14 @@ phase_begin(AeTrainer *t, AeDataSource *src, AeError *err)
 			t->val_cap = t->buf_rows;
 	}
 
-	t->buf = ae_alloc_array((size_t) t->buf_rows,
+	t->buf = alloc_unzeroed((size_t) t->buf_rows,
 							(size_t) t->width * sizeof(float));
-	t->perm = ae_alloc_array((size_t) t->buf_rows, sizeof(int32_t));
+	t->perm = alloc_unzeroed((size_t) t->buf_rows, sizeof(int32_t));
 	t->batch = ae_alloc_array((size_t) t->batch_rows,
 							  (size_t) t->width * sizeof(ae_real));
 	t->grad = ae_alloc_array(np, sizeof(ae_real));
 	if (t->val_cap > 0)
-		t->val = ae_alloc_array((size_t) t->val_cap,
+		t->val = alloc_unzeroed((size_t) t->val_cap,
 								(size_t) t->width * sizeof(ae_real));
 	if (c->patience > 0)
 		t->best = ae_alloc_array(np, sizeof(ae_real));
