@@ -236,7 +236,7 @@ gradcheck(const AeNetConfig *nc, AeLoss loss, double l2, double h)
 		for (int i = 0; i < ly->n_out; i++)
 			owner[ly->b_off + i] = l;
 	}
-	ae_nn_batch_grad(net, &w, x, x, n, loss, l2, grad);
+	ae_nn_batch_grad(net, &w, x, x, n, loss, l2, NULL, grad, NULL);
 	for (size_t i = 0; i < net->n_params; i++)
 	{
 		ae_real		p = net->params[i];
