@@ -266,18 +266,24 @@ ae_model_to_bytea(AeModel *m, const char *context)
 	return result;
 }
 
-/* Emit the verbose per-epoch NOTICE. */
+/*
+ * Emit the verbose per-epoch NOTICE.  The elapsed time goes into the
+ * DETAIL, so that the message itself is stable from run to run (tests can
+ * compare it with VERBOSITY terse).
+ */
 void
 ae_notice_epoch(const char *funcname, const AeHistoryRow *row)
 {
 	if (isnan(row->val_loss))
 		ereport(NOTICE,
-				(errmsg("%s: %s epoch %d: loss %.6g (%.1f s)", funcname,
-						row->phase, row->epoch, row->loss, row->seconds)));
+				(errmsg("%s: %s epoch %d: loss %.6g", funcname,
+						row->phase, row->epoch, row->loss),
+				 errdetail("%.1f s since training began.", row->seconds)));
 	else
 		ereport(NOTICE,
-				(errmsg("%s: %s epoch %d: loss %.6g, val_loss %.6g (%.1f s)", funcname,
-						row->phase, row->epoch, row->loss, row->val_loss, row->seconds)));
+				(errmsg("%s: %s epoch %d: loss %.6g, val_loss %.6g", funcname,
+						row->phase, row->epoch, row->loss, row->val_loss),
+				 errdetail("%.1f s since training began.", row->seconds)));
 }
 
 /* An empty history log. */

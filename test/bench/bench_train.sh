@@ -8,7 +8,7 @@
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-csv="$root/../shared/data/digits.csv"
+csv="$root/test/data/digits.csv"
 case "$1" in
 	--*|"") ;;
 	*) csv=$1; shift ;;
