@@ -11,6 +11,285 @@
 -- Reliability: argument types, safer defaults
 ------------------------------------------------------------------------
 
+-- integer[], bigint[] and numeric[] rows, and untyped literals such as
+-- '{1,2,3}', were ambiguous between the real[] and double precision[]
+-- versions (42725).  These overloads take them as double precision[].
+-- Scoring: SQL-standard bodies, bound when created (no search_path
+-- lookup at call time) and inlined by the planner, so the per-call-site
+-- model cache still applies.  The text versions exist for untyped
+-- literals: PostgreSQL resolves an unknown literal to the string category.
+
+CREATE FUNCTION ae_encode(model bytea, x integer[])
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_encode(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_encode(model bytea, x bigint[])
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_encode(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_encode(model bytea, x numeric[])
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_encode(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_encode(model bytea, x text)
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_encode(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_decode(model bytea, code integer[])
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_decode(model, code::double precision[]);
+END;
+
+CREATE FUNCTION ae_decode(model bytea, code bigint[])
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_decode(model, code::double precision[]);
+END;
+
+CREATE FUNCTION ae_decode(model bytea, code numeric[])
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_decode(model, code::double precision[]);
+END;
+
+CREATE FUNCTION ae_decode(model bytea, code text)
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_decode(model, code::double precision[]);
+END;
+
+CREATE FUNCTION ae_reconstruct(model bytea, x integer[])
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_reconstruct(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_reconstruct(model bytea, x bigint[])
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_reconstruct(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_reconstruct(model bytea, x numeric[])
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_reconstruct(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_reconstruct(model bytea, x text)
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_reconstruct(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_anomaly_score(model bytea, x integer[])
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_score(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_anomaly_score(model bytea, x bigint[])
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_score(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_anomaly_score(model bytea, x numeric[])
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_score(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_anomaly_score(model bytea, x text)
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_score(model, x::double precision[]);
+END;
+
+-- Training: the transition functions convert integer and numeric rows to
+-- double precision themselves (src/pg/ae_input.c).
+
+CREATE FUNCTION pca_train_accum(bytea, integer[])
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'pca_train_accum'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION pca_train_accum(bytea, integer[], jsonb)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'pca_train_accum'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE pca_train(integer[]) (
+	SFUNC = pca_train_accum,
+	STYPE = bytea,
+	FINALFUNC = pca_train_final,
+	COMBINEFUNC = pca_train_combine,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE pca_train(integer[], jsonb) (
+	SFUNC = pca_train_accum,
+	STYPE = bytea,
+	FINALFUNC = pca_train_final,
+	COMBINEFUNC = pca_train_combine,
+	PARALLEL = SAFE
+);
+
+CREATE FUNCTION pca_train_accum(bytea, bigint[])
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'pca_train_accum'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION pca_train_accum(bytea, bigint[], jsonb)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'pca_train_accum'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE pca_train(bigint[]) (
+	SFUNC = pca_train_accum,
+	STYPE = bytea,
+	FINALFUNC = pca_train_final,
+	COMBINEFUNC = pca_train_combine,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE pca_train(bigint[], jsonb) (
+	SFUNC = pca_train_accum,
+	STYPE = bytea,
+	FINALFUNC = pca_train_final,
+	COMBINEFUNC = pca_train_combine,
+	PARALLEL = SAFE
+);
+
+CREATE FUNCTION pca_train_accum(bytea, numeric[])
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'pca_train_accum'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION pca_train_accum(bytea, numeric[], jsonb)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'pca_train_accum'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE pca_train(numeric[]) (
+	SFUNC = pca_train_accum,
+	STYPE = bytea,
+	FINALFUNC = pca_train_final,
+	COMBINEFUNC = pca_train_combine,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE pca_train(numeric[], jsonb) (
+	SFUNC = pca_train_accum,
+	STYPE = bytea,
+	FINALFUNC = pca_train_final,
+	COMBINEFUNC = pca_train_combine,
+	PARALLEL = SAFE
+);
+
+CREATE FUNCTION autoencoder_train_accum(bytea, integer[])
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'autoencoder_train_accum'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION autoencoder_train_accum(bytea, integer[], jsonb)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'autoencoder_train_accum'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE autoencoder_train(integer[]) (
+	SFUNC = autoencoder_train_accum,
+	STYPE = bytea,
+	FINALFUNC = autoencoder_train_final,
+	COMBINEFUNC = autoencoder_train_combine,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE autoencoder_train(integer[], jsonb) (
+	SFUNC = autoencoder_train_accum,
+	STYPE = bytea,
+	FINALFUNC = autoencoder_train_final,
+	COMBINEFUNC = autoencoder_train_combine,
+	PARALLEL = SAFE
+);
+
+CREATE FUNCTION autoencoder_train_accum(bytea, bigint[])
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'autoencoder_train_accum'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION autoencoder_train_accum(bytea, bigint[], jsonb)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'autoencoder_train_accum'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE autoencoder_train(bigint[]) (
+	SFUNC = autoencoder_train_accum,
+	STYPE = bytea,
+	FINALFUNC = autoencoder_train_final,
+	COMBINEFUNC = autoencoder_train_combine,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE autoencoder_train(bigint[], jsonb) (
+	SFUNC = autoencoder_train_accum,
+	STYPE = bytea,
+	FINALFUNC = autoencoder_train_final,
+	COMBINEFUNC = autoencoder_train_combine,
+	PARALLEL = SAFE
+);
+
+CREATE FUNCTION autoencoder_train_accum(bytea, numeric[])
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'autoencoder_train_accum'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE FUNCTION autoencoder_train_accum(bytea, numeric[], jsonb)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'autoencoder_train_accum'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE AGGREGATE autoencoder_train(numeric[]) (
+	SFUNC = autoencoder_train_accum,
+	STYPE = bytea,
+	FINALFUNC = autoencoder_train_final,
+	COMBINEFUNC = autoencoder_train_combine,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE autoencoder_train(numeric[], jsonb) (
+	SFUNC = autoencoder_train_accum,
+	STYPE = bytea,
+	FINALFUNC = autoencoder_train_final,
+	COMBINEFUNC = autoencoder_train_combine,
+	PARALLEL = SAFE
+);
+
 ------------------------------------------------------------------------
 -- Autoencoder variants: denoising, sparse, contractive, variational
 ------------------------------------------------------------------------
@@ -18,3 +297,27 @@
 ------------------------------------------------------------------------
 -- Outlier detection: score methods, thresholds, explanations
 ------------------------------------------------------------------------
+
+-- ae_anomaly_score(model, x, method): "reconstruction" for every model;
+-- "mahalanobis" and "full" for PCA.  Without a method, the model's default.
+CREATE FUNCTION ae_anomaly_score(model bytea, x real[], method text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'ae_anomaly_score'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION ae_anomaly_score(model bytea, x double precision[], method text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'ae_anomaly_score'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- ae_feature_errors(model, x): each feature's squared reconstruction error
+-- in the scaled space (their mean is the reconstruction score).
+CREATE FUNCTION ae_feature_errors(model bytea, x real[])
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'ae_feature_errors'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION ae_feature_errors(model bytea, x double precision[])
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'ae_feature_errors'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

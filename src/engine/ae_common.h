@@ -28,7 +28,8 @@ typedef enum AeStatus
 	AE_EVERSION,				/* model written by a newer format version */
 	AE_ELIMIT,					/* a size limit was exceeded */
 	AE_ENUMERIC,				/* numerical failure (solver, non-finite) */
-	AE_ECANCEL					/* stopped by the interrupt/progress hook */
+	AE_ECANCEL,					/* stopped by the interrupt/progress hook */
+	AE_EDATA					/* the data cannot be trained on (no rows) */
 } AeStatus;
 
 /* Room for an engine error message; glue code turns it into errmsg. */

@@ -440,18 +440,11 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 		CORRUPT("bytes are not an autoencoder model (bad magic number)");
 		return NULL;
 	}
-	if (version > AE_FORMAT_VERSION)
-	{
-		ae_fail(err, AE_EVERSION,
-				"model format version %u is newer than the supported version %d",
-				version, AE_FORMAT_VERSION);
-		return NULL;
-	}
-	if (version == 0)
-	{
-		CORRUPT("model format version 0 is invalid");
-		return NULL;
-	}
+	/*
+	 * Length and checksum come before the version: every format version
+	 * keeps them at these offsets, and a damaged version field must read
+	 * as damage, not as a model from a newer release.
+	 */
 	if (total_len != len)
 	{
 		CORRUPT("model length is %zu bytes but its header says %u", len, total_len);
@@ -463,6 +456,18 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 	if (crc != stored_crc)
 	{
 		CORRUPT("model checksum does not match its contents");
+		return NULL;
+	}
+	if (version > AE_FORMAT_VERSION)
+	{
+		ae_fail(err, AE_EVERSION,
+				"model format version %u is newer than the supported version %d",
+				version, AE_FORMAT_VERSION);
+		return NULL;
+	}
+	if (version == 0)
+	{
+		CORRUPT("model format version 0 is invalid");
 		return NULL;
 	}
 	if (kind != AE_KIND_PCA && kind != AE_KIND_AUTOENCODER)
@@ -620,8 +625,8 @@ fail:
 /* ---------- scoring ---------- */
 
 /* z = (x - mean) / scale */
-static void
-scale_in(const AeModel *m, const double *x, double *z)
+void
+ae_model_scale_in(const AeModel *m, const double *x, double *z)
 {
 	for (int i = 0; i < m->n_features; i++)
 		z[i] = (x[i] - m->mean[i]) / m->scale[i];
@@ -664,8 +669,8 @@ pca_unproject(AeModel *m, const double *code, double *z)
 }
 
 /* Scaled-space reconstruction of scaled row z into out (both d). */
-static void
-reconstruct_scaled(AeModel *m, const double *z, double *out)
+void
+ae_model_reconstruct_scaled(AeModel *m, const double *z, double *out)
 {
 	int			d = m->n_features;
 	int			k = m->n_components;
@@ -696,7 +701,7 @@ ae_model_encode(AeModel *m, const double *x, double *code)
 	int			d = m->n_features;
 	int			k = m->n_components;
 
-	scale_in(m, x, m->work_d);
+	ae_model_scale_in(m, x, m->work_d);
 	if (m->kind == AE_KIND_PCA)
 	{
 		pca_project(m, m->work_d, code);
@@ -752,8 +757,8 @@ ae_model_decode(AeModel *m, const double *code, double *x)
 void
 ae_model_reconstruct(AeModel *m, const double *x, double *out)
 {
-	scale_in(m, x, m->work_d);
-	reconstruct_scaled(m, m->work_d, m->work_d2);
+	ae_model_scale_in(m, x, m->work_d);
+	ae_model_reconstruct_scaled(m, m->work_d, m->work_d2);
 	scale_out(m, m->work_d2, out);
 }
 
@@ -763,8 +768,8 @@ ae_model_score(AeModel *m, const double *x)
 {
 	double		sum = 0;
 
-	scale_in(m, x, m->work_d);
-	reconstruct_scaled(m, m->work_d, m->work_d2);
+	ae_model_scale_in(m, x, m->work_d);
+	ae_model_reconstruct_scaled(m, m->work_d, m->work_d2);
 	for (int i = 0; i < m->n_features; i++)
 	{
 		double		r = m->work_d[i] - m->work_d2[i];

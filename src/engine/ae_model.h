@@ -127,5 +127,8 @@ extern void ae_model_decode(AeModel *m, const double *code, double *x);
 extern void ae_model_reconstruct(AeModel *m, const double *x, double *out);
 /* Mean squared reconstruction error in the scaled space. */
 extern double ae_model_score(AeModel *m, const double *x);
+/* z = (x - mean) / scale, and the reconstruction of a scaled row (d each). */
+extern void ae_model_scale_in(const AeModel *m, const double *x, double *z);
+extern void ae_model_reconstruct_scaled(AeModel *m, const double *z, double *out);
 
 #endif							/* AE_MODEL_H */

@@ -116,10 +116,12 @@ config_check(const AeNetConfig *cfg, bool any_output, AeError *err)
 		 cfg->output_activation != AE_ACT_SIGMOID))
 		return ae_fail(err, AE_EINVAL,
 					   "output activation must be linear or sigmoid");
-	if (!config_param_count(cfg, &np, &nw) || np > AE_MAX_PARAMS)
-		return ae_fail(err, AE_ELIMIT,
-					   "network too large: more than %zu parameters",
+	if (!config_param_count(cfg, &np, &nw))
+		return ae_fail(err, AE_ELIMIT, "network too large: more than %zu parameters",
 					   (size_t) AE_MAX_PARAMS);
+	if (np > AE_MAX_PARAMS)
+		return ae_fail(err, AE_ELIMIT, "network too large: %zu parameters, at most %zu",
+					   np, (size_t) AE_MAX_PARAMS);
 	return AE_OK;
 }
 

@@ -527,7 +527,7 @@ compute_codes(AeTrainer *t, AeDataSource *src, int level, AeError *err)
 						   level == 1 ? t->scale : NULL, win,
 						   xin + (size_t) i * win))
 			{
-				st = ae_fail(err, AE_EINVAL,
+				st = ae_fail(err, AE_EDATA,
 							 "row %lld has a non-finite value after scaling",
 							 (long long) (rows + i + 1));
 				goto done;
@@ -775,7 +775,7 @@ val_second_pass(AeTrainer *t, AeDataSource *src, const double *mean,
 				continue;
 			if (!scale_row(t->buf + (size_t) i * d, mean, scale, d,
 						   t->batch + (size_t) nb * d))
-				return ae_fail(err, AE_EINVAL,
+				return ae_fail(err, AE_EDATA,
 							   "row %lld has a non-finite value after scaling",
 							   (long long) row + 1);
 			if (++nb == t->batch_rows)
@@ -848,7 +848,7 @@ run_epoch(AeTrainer *t, AeDataSource *src, double *loss_out, double *val_out,
 				{
 					if (!scale_row(t->buf + (size_t) i * d, mean, scale, d,
 								   t->val + (size_t) n_cached * d))
-						return ae_fail(err, AE_EINVAL,
+						return ae_fail(err, AE_EDATA,
 									   "row %lld has a non-finite value after scaling",
 									   (long long) (row + i + 1));
 					n_cached++;
@@ -885,7 +885,7 @@ run_epoch(AeTrainer *t, AeDataSource *src, double *loss_out, double *val_out,
 
 				if (!scale_row(t->buf + (size_t) src_row * d, mean, scale, d,
 							   t->batch + (size_t) r * d))
-					return ae_fail(err, AE_EINVAL,
+					return ae_fail(err, AE_EDATA,
 								   "row %lld has a non-finite value after scaling",
 								   (long long) (row - filled + src_row + 1));
 			}
@@ -902,7 +902,7 @@ run_epoch(AeTrainer *t, AeDataSource *src, double *loss_out, double *val_out,
 	if (in == src)
 		t->rows_last_pass = row;
 	if (n_train == 0)
-		return ae_fail(err, AE_EINVAL, "no rows to train on");
+		return ae_fail(err, AE_EDATA, "no rows to train on");
 	*loss_out = loss_sum / (double) n_train;
 
 	*val_out = NAN;

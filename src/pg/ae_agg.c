@@ -36,7 +36,7 @@ ae_options_crc(Jsonb *options)
 ArrayType *
 ae_agg_row(FunctionCallInfo fcinfo, const char *what, Jsonb **options, int *d)
 {
-	ArrayType  *x = PG_GETARG_ARRAYTYPE_P(1);
+	ArrayType  *x = ae_array_as_float8(PG_GETARG_ARRAYTYPE_P(1));
 
 	*options = (PG_NARGS() > 2 && !PG_ARGISNULL(2)) ? PG_GETARG_JSONB_P(2) : NULL;
 	ae_check_array(x, what);

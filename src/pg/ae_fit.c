@@ -82,10 +82,12 @@ fit_rewind(void *ctx, AeError *err)
 	coltype = fs->portal->tupDesc->natts >= 1 ?
 		TupleDescAttr(fs->portal->tupDesc, 0)->atttypid : InvalidOid;
 	if (fs->portal->tupDesc->natts != 1 ||
-		(coltype != FLOAT4ARRAYOID && coltype != FLOAT8ARRAYOID))
+		(coltype != FLOAT4ARRAYOID && coltype != FLOAT8ARRAYOID &&
+		 coltype != INT2ARRAYOID && coltype != INT4ARRAYOID &&
+		 coltype != INT8ARRAYOID && coltype != NUMERICARRAYOID))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("ae_fit query must return one real[] or double precision[] column"),
+				 errmsg("ae_fit query must return one column of type real[], double precision[], integer[], bigint[] or numeric[]"),
 				 errdetail("The query returns %d column(s), the first of type %s.",
 						   fs->portal->tupDesc->natts,
 						   OidIsValid(coltype) ? format_type_be(coltype) : "none"),
@@ -134,7 +136,7 @@ fit_read(void *ctx, float *buf, int64_t max_rows, AeError *err)
 		value = SPI_getbinval(tup, fs->tuptable->tupdesc, 1, &isnull);
 		if (isnull)
 			continue;
-		x = DatumGetArrayTypeP(value);
+		x = ae_array_as_float8(DatumGetArrayTypeP(value));
 		ae_check_array(x, "ae_fit input");
 		n = ae_array_length(x);
 		if (fs->d == 0)
@@ -150,6 +152,20 @@ fit_read(void *ctx, float *buf, int64_t max_rows, AeError *err)
 			pfree(x);
 	}
 	return got;
+}
+
+/*
+ * ae_fit over fewer than 2 rows is an error, unlike the aggregates (NULL):
+ * it trains on one query the caller wrote, not on groups, and an empty
+ * result is a mistake that a silent empty answer would hide.
+ */
+static void
+too_few_rows(int64 n)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("ae_fit needs at least 2 non-NULL rows, not " INT64_FORMAT, n),
+			 errhint("Check the query; unlike ae_fit, the aggregate autoencoder_train returns NULL for fewer than 2 rows.")));
 }
 
 /* First pass: width, row count and the scaling's moments. */
@@ -168,9 +184,7 @@ first_pass(FitState *fs)
 
 		got = fit_read(fs, probe, 1, NULL);
 		if (got == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_DATA_EXCEPTION),
-					 errmsg("ae_fit query returned no non-NULL rows")));
+			too_few_rows(0);
 		ae_finish_net_config(&fs->set, fs->d, "ae_fit");
 		ae_moments_acc_init(&acc, fs->d);
 		ae_moments_acc_add_floats(&acc, probe, 1);
@@ -187,9 +201,7 @@ first_pass(FitState *fs)
 	close_cursor(fs);
 	pfree(chunk);
 	if (fs->n_rows < 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("ae_fit needs at least 2 rows, not " INT64_FORMAT, fs->n_rows)));
+		too_few_rows(fs->n_rows);
 	fs->mean = palloc(sizeof(double) * fs->d);
 	fs->scale = palloc(sizeof(double) * fs->d);
 	ae_moments_acc_scaling(&acc, fs->set.scale, fs->mean, fs->scale);

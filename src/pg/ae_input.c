@@ -12,6 +12,8 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
 
 /* One-dimensional, non-empty, NULL-free real[] or double precision[]. */
 void
@@ -135,4 +137,52 @@ ae_doubles_to_array(const double *v, int n, Oid elemtype)
 							   TYPALIGN_INT);
 	return construct_array(elems, n, FLOAT8OID, sizeof(float8),
 						   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+}
+
+/*
+ * An integer[], bigint[], smallint[] or numeric[] row as a new double
+ * precision[] (NULL elements kept, so the usual checks report them);
+ * other arrays are returned unchanged.  Lets the aggregates accept
+ * integer and numeric rows without a cast.
+ */
+ArrayType *
+ae_array_as_float8(ArrayType *a)
+{
+	Oid			elem = ARR_ELEMTYPE(a);
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	Datum	   *values;
+	bool	   *nulls;
+	int			n;
+
+	if (elem != INT2OID && elem != INT4OID && elem != INT8OID && elem != NUMERICOID)
+		return a;
+	get_typlenbyvalalign(elem, &typlen, &typbyval, &typalign);
+	deconstruct_array(a, elem, typlen, typbyval, typalign, &values, &nulls, &n);
+	for (int i = 0; i < n; i++)
+	{
+		double		v = 0;
+
+		if (nulls[i])
+			continue;
+		switch (elem)
+		{
+			case INT2OID:
+				v = DatumGetInt16(values[i]);
+				break;
+			case INT4OID:
+				v = DatumGetInt32(values[i]);
+				break;
+			case INT8OID:
+				v = (double) DatumGetInt64(values[i]);
+				break;
+			default:
+				v = DatumGetFloat8(DirectFunctionCall1(numeric_float8, values[i]));
+				break;
+		}
+		values[i] = Float8GetDatum(v);
+	}
+	return construct_md_array(values, nulls, ARR_NDIM(a), ARR_DIMS(a), ARR_LBOUND(a),
+							  FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 }

@@ -19,7 +19,10 @@
 #include "common/jsonapi.h"
 #include "mb/pg_wchar.h"
 #include "catalog/pg_type.h"
+#include "utils/builtins.h"
 #include "utils/memutils.h"
+
+#include "../engine/ae_detect.h"
 
 /* Models kept per call site: enough for joins that alternate between a few models. */
 #define AE_CACHE_SLOTS 4
@@ -48,6 +51,7 @@ PG_FUNCTION_INFO_V1(ae_encode);
 PG_FUNCTION_INFO_V1(ae_decode);
 PG_FUNCTION_INFO_V1(ae_reconstruct);
 PG_FUNCTION_INFO_V1(ae_anomaly_score);
+PG_FUNCTION_INFO_V1(ae_feature_errors);
 
 /* Does this slot's key match the datum? */
 static bool
@@ -88,7 +92,7 @@ check_options_json(const AeModel *model)
 									   GetDatabaseEncoding(), false);
 	if (*text != '{' || pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
 		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid autoencoder model: its options are not a JSON object"),
 				 errhint("Pass a value produced by pca_train or autoencoder_train.")));
 }
@@ -235,13 +239,71 @@ ae_reconstruct(PG_FUNCTION_ARGS)
 											  ARR_ELEMTYPE(x)));
 }
 
-/* ae_anomaly_score(model, x): mean squared reconstruction error, scaled. */
+/*
+ * The score method called name for model m; an unknown name, or one that
+ * does not apply to this kind of model, is an error naming the choices.
+ */
+const AeScoreMethod *
+ae_lookup_score_method(const AeModel *m, const char *name)
+{
+	const AeScoreMethod *method = ae_score_method_find(name);
+	char		choices[256];
+
+	if (method && method->applies(m))
+		return method;
+	ae_score_method_list(m, choices, sizeof(choices));
+	if (method == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown score method \"%s\"", name),
+				 errhint("Methods for this %s model: %s.", ae_kind_name(m->kind), choices)));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("score method \"%s\" does not apply to this %s model", name,
+					ae_kind_name(m->kind)),
+			 errdetail("The method scores %s.", method->summary),
+			 errhint("Methods for this model: %s.", choices)));
+	return NULL;				/* keep the compiler quiet */
+}
+
+/* The method a model scores with when none is named. */
+const AeScoreMethod *
+ae_default_score_method(const AeModel *m)
+{
+	return ae_score_method_find("reconstruction");
+}
+
+/*
+ * ae_anomaly_score(model, x [, method text]): the row's score by the named
+ * method, or by the model's default method (reconstruction for every
+ * model 0.1.0 wrote).
+ */
 Datum
 ae_anomaly_score(PG_FUNCTION_ARGS)
 {
 	ArrayType  *x;
 	AeModel    *m = model_and_input(fcinfo, false, &x, "input");
 	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
+	const AeScoreMethod *method;
 
-	PG_RETURN_FLOAT8(ae_model_score(m, c->buf_in));
+	if (PG_NARGS() > 2)
+		method = ae_lookup_score_method(m, text_to_cstring(PG_GETARG_TEXT_PP(2)));
+	else
+		method = ae_default_score_method(m);
+	PG_RETURN_FLOAT8(method->score(m, c->buf_in));
+}
+
+/*
+ * ae_feature_errors(model, x): each feature's squared reconstruction
+ * error in the scaled space; their mean is the reconstruction score.
+ */
+Datum
+ae_feature_errors(PG_FUNCTION_ARGS)
+{
+	ArrayType  *x;
+	AeModel    *m = model_and_input(fcinfo, false, &x, "input");
+	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
+
+	ae_model_feature_errors(m, c->buf_in, c->buf_out);
+	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_features, FLOAT8OID));
 }

@@ -112,7 +112,7 @@ check_state(bytea *b, const char *func)
 		VARSIZE(b) != state_size(s->d, s->options_len, s->cap) ||
 		(s->options_len > 0 && STATE_OPTIONS(s)[s->options_len - 1] != '\0'))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("%s was given an invalid autoencoder_train state", func),
 				 errdetail("The state is not one that autoencoder_train_accum produced.")));
 	return s;
@@ -387,11 +387,14 @@ autoencoder_train_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	s = check_state(PG_GETARG_BYTEA_P(0), "autoencoder_train_final");
+	/*
+	 * Fewer than 2 rows give NULL, as pca_train and var_samp do: aggregates
+	 * are finalised before HAVING, so an error would fail every GROUP BY
+	 * with one small group.  (The sample keeps at least 2 rows, so this
+	 * means fewer than 2 rows were seen.)
+	 */
 	if (s->stored < 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("autoencoder_train needs at least 2 rows, not " INT64_FORMAT, s->stored),
-				 errhint("With GROUP BY, leave out small groups, e.g. HAVING count(*) >= 2.")));
+		PG_RETURN_NULL();
 	if (s->options_len > 0)
 		options = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
 													 CStringGetDatum(STATE_OPTIONS(s))));

@@ -200,9 +200,16 @@ ae_finish_net_config(AeTrainSettings *s, int d, const char *funcname)
 	}
 	if (ae_net_config_validate(&s->net, &err) != AE_OK ||
 		ae_train_config_validate(&s->train, &err) != AE_OK)
+	{
+		if (err.status == AE_ELIMIT)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("%s: %s", funcname, err.msg),
+					 errhint("Use fewer or smaller hidden layers.")));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid options for %s: %s", funcname, err.msg)));
+	}
 }
 
 /* The options a model was trained with, every default filled in. */

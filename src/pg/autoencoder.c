@@ -109,8 +109,9 @@ ae_report_engine_error(const AeError *err, const char *context)
 					 errmsg("%s", err->msg)));
 			break;
 		case AE_ECORRUPT:
+			/* bad bytes a user passed, as binary receive functions say */
 			ereport(ERROR,
-					(errcode(ERRCODE_DATA_CORRUPTED),
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid autoencoder model: %s", err->msg),
 					 errhint("Pass a value produced by pca_train or autoencoder_train.")));
 			break;
@@ -136,6 +137,11 @@ ae_report_engine_error(const AeError *err, const char *context)
 			ereport(ERROR,
 					(errcode(ERRCODE_QUERY_CANCELED),
 					 errmsg("%s", err->msg)));
+			break;
+		case AE_EDATA:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("%s: %s", context, err->msg)));
 			break;
 	}
 }

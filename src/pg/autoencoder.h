@@ -35,6 +35,7 @@ extern void ae_array_to_floats(ArrayType *a, float *out, int n,
 							   const char *what);
 extern ArrayType *ae_doubles_to_array(const double *v, int n, Oid elemtype);
 extern void ae_check_finite(double v, int element, const char *what);
+extern ArrayType *ae_array_as_float8(ArrayType *a);
 
 /* ae_options.c: jsonb options */
 typedef enum AeOptType
@@ -149,7 +150,11 @@ extern void ae_agg_check_states(const char *agg, int d_a, uint32 crc_a,
 		} \
 	} while (0)
 
-/* ae_score.c: model cache */
+/* ae_score.c: model cache, score methods */
+struct AeScoreMethod;
 extern AeModel *ae_get_model(FunctionCallInfo fcinfo, int argno);
+extern const struct AeScoreMethod *ae_lookup_score_method(const AeModel *m,
+														   const char *name);
+extern const struct AeScoreMethod *ae_default_score_method(const AeModel *m);
 
 #endif							/* AUTOENCODER_H */

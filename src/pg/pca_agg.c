@@ -93,7 +93,7 @@ check_state(bytea *b, const char *func)
 		s->scale > AE_SCALE_NONE || !(s->n >= 0) ||
 		VARSIZE(b) != pca_state_size(s->d, s->cap))
 		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("%s was given an invalid pca_train state", func),
 				 errdetail("The state is not one that pca_train_accum produced.")));
 	return s;
@@ -268,13 +268,9 @@ pca_train_final(PG_FUNCTION_ARGS)
 	m2 = palloc(sizeof(double) * (Size) s->d * s->d);
 	memcpy(m2, PCA_M2(s), sizeof(double) * (Size) s->d * s->d);
 	add_rows(s->d, &n, mean, m2, PCA_BATCH(s), s->batch_n);
-	if (n == 0)
-		PG_RETURN_NULL();
+	/* like var_samp: a covariance of fewer than 2 rows is NULL, not an error */
 	if (n < 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("pca_train needs at least 2 rows, not %.0f", n),
-				 errhint("With GROUP BY, leave out small groups, e.g. HAVING count(*) >= 2.")));
+		PG_RETURN_NULL();
 
 	ae_pca_options_defaults(&opts);
 	opts.components = s->components;

@@ -343,6 +343,9 @@ test_corruption_refused(void)
 			b[i] ^= (uint8_t) (1 << bit);
 			m = ae_model_deserialize(b, len, &err);
 			AE_CHECK(m == NULL, "bit %d of byte %zu flipped accepted", bit, i);
+			/* damage, never "newer version": the checksum is checked first */
+			AE_CHECK(err.status == AE_ECORRUPT, "bit %d of byte %zu flipped: status %d (%s)",
+					 bit, i, err.status, err.msg);
 			ae_model_free(m);
 		}
 
