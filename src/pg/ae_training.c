@@ -363,6 +363,7 @@ void
 ae_moments_acc_init(AeMomentsAcc *a, int d)
 {
 	a->d = d;
+	a->pending = 0;
 	a->n = 0;
 	a->mean = palloc0(sizeof(double) * d);
 	a->m2 = palloc0_array(double, (Size) d * d);
@@ -370,20 +371,37 @@ ae_moments_acc_init(AeMomentsAcc *a, int d)
 	a->work = palloc(sizeof(double) * ae_moments_work_size(d, MOMENTS_BATCH));
 }
 
-/* Add n float rows, a batch at a time, in double precision. */
+/* Add the buffered rows as one batch, in double precision. */
+static void
+moments_acc_flush(AeMomentsAcc *a)
+{
+	if (a->pending > 0)
+		ae_moments_add_batch(a->d, &a->n, a->mean, a->m2, a->buf, a->pending, a->work);
+	a->pending = 0;
+}
+
+/* Add n float rows; full batches of MOMENTS_BATCH rows go in as they fill. */
 void
 ae_moments_acc_add_floats(AeMomentsAcc *a, const float *rows, int64 n)
 {
 	int			d = a->d;
+	int64		i = 0;
 
-	for (int64 i = 0; i < n; i += MOMENTS_BATCH)
+	while (i < n)
 	{
-		int			nb = (int) Min(MOMENTS_BATCH, n - i);
+		int			take = (int) Min(MOMENTS_BATCH - a->pending, n - i);
+		double	   *dst = a->buf + (Size) a->pending * d;
+		const float *src = rows + (Size) i * d;
 
-		for (Size j = 0; j < (Size) nb * d; j++)
-			a->buf[j] = rows[(Size) i * d + j];
-		ae_moments_add_batch(d, &a->n, a->mean, a->m2, a->buf, nb, a->work);
-		CHECK_FOR_INTERRUPTS();
+		for (Size j = 0; j < (Size) take * d; j++)
+			dst[j] = src[j];
+		a->pending += take;
+		i += take;
+		if (a->pending == MOMENTS_BATCH)
+		{
+			moments_acc_flush(a);
+			CHECK_FOR_INTERRUPTS();
+		}
 	}
 }
 
@@ -392,6 +410,7 @@ void
 ae_moments_acc_scaling(AeMomentsAcc *a, AeScaleMode mode, double *mean,
 					   double *scale)
 {
+	moments_acc_flush(a);
 	ae_scaling_from_moments(a->d, a->n, a->mean, a->m2, mode, mean, scale);
 	pfree(a->mean);
 	pfree(a->m2);

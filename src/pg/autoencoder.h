@@ -104,9 +104,16 @@ extern AeModel *ae_model_from_trainer(const AeTrainSettings *set, AeTrainer *t,
 									  const double *mean, const double *scale,
 									  const char *funcname);
 
+/*
+ * Moments of float rows, added a batch at a time.  Rows are buffered until
+ * a batch is full, so the batches (and so the rounding of the result)
+ * depend only on the rows' order, never on how the caller chunks them:
+ * autoencoder_train and ae_fit reach the same scaling bit for bit.
+ */
 typedef struct AeMomentsAcc
 {
 	int			d;
+	int			pending;		/* rows in buf not yet added */
 	double		n;
 	double	   *mean;
 	double	   *m2;
