@@ -13,6 +13,8 @@
  */
 #include "autoencoder.h"
 
+#include <math.h>
+
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
@@ -23,6 +25,8 @@
 #define PCA_STATE_MAGIC		0x53414350u /* "PCAS" */
 #define PCA_STATE_VERSION	1
 #define PCA_BATCH_ROWS		256
+/* rows one state may count: far beyond any table, exact in a double */
+#define PCA_MAX_ROWS		((double) (INT64CONST(1) << 53))
 
 /*
  * Fixed header of the state; mean[d], m2[d*d] and batch[cap*d] doubles
@@ -90,7 +94,8 @@ check_state(bytea *b, const char *func)
 		s->d < 1 || s->d > AE_MAX_PCA_FEATURES ||
 		s->cap < 1 || s->cap > PCA_BATCH_ROWS ||
 		s->batch_n < 0 || s->batch_n >= s->cap ||
-		s->scale > AE_SCALE_NONE || !(s->n >= 0) ||
+		s->scale > AE_SCALE_NONE || !(s->n >= 0 && s->n <= PCA_MAX_ROWS) ||
+		s->n != floor(s->n) || !(s->seconds >= 0 && isfinite(s->seconds)) ||
 		VARSIZE(b) != pca_state_size(s->d, s->cap))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -253,6 +258,8 @@ pca_train_final(PG_FUNCTION_ARGS)
 	double	   *m2;
 	AePcaOptions opts;
 	AeModel    *model;
+	AeModel    *check;
+	bytea	   *result;
 	AeError		err = {0};
 	double		t0 = ae_now_seconds();
 
@@ -284,6 +291,19 @@ pca_train_final(PG_FUNCTION_ARGS)
 	model->train_seconds = s->seconds + (ae_now_seconds() - t0);
 	model->ext_version = pstrdup(AUTOENCODER_VERSION);
 	model->options_json = options_json(s, model->n_components);
+	result = ae_model_to_bytea(model, "pca_train");
 
-	PG_RETURN_BYTEA_P(ae_model_to_bytea(model, "pca_train"));
+	/*
+	 * The state's numbers may come from a user's hand-made aggregate: make
+	 * sure they gave a model that the reader accepts before returning it.
+	 */
+	check = ae_model_deserialize((const uint8_t *) VARDATA(result),
+								 VARSIZE(result) - VARHDRSZ, &err);
+	if (!check)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("pca_train_final was given a state that makes an invalid model: %s", err.msg),
+				 errdetail("The state is not one that pca_train_accum produced.")));
+	ae_model_free(check);
+	PG_RETURN_BYTEA_P(result);
 }
