@@ -7,6 +7,7 @@
  *-------------------------------------------------------------------------
  */
 #include "ae_model.h"
+#include "ae_detect.h"
 #include "ae_stats.h"
 
 #include <cblas.h>
@@ -26,6 +27,8 @@
 #define AE_SECVER_PCA		1
 #define AE_SECVER_NNET		1
 #define AE_SECVER_HISTORY	1
+#define AE_SECVER_DETECT	1
+#define AE_SECVER_VARIANT	1
 
 /* Name of a model kind, as ae_model_info reports it. */
 const char *
@@ -151,6 +154,7 @@ ae_model_new(AeKind kind, int n_features, int n_components, AeError *err)
 	}
 	for (int i = 0; i < n_features; i++)
 		m->scale[i] = 1.0;
+	ae_variant_config_defaults(&m->variant);
 	return m;
 }
 
@@ -169,6 +173,9 @@ ae_model_free(AeModel *m)
 	if (m->net)
 		ae_net_free(m->net);
 	ae_free(m->history);
+	for (int i = 0; i < m->n_score_sets; i++)
+		ae_free(m->score_sets[i].q);
+	ae_free(m->score_sets);
 	ae_free(m->work_d);
 	ae_free(m->work_d2);
 	ae_free(m->work_k);
@@ -218,7 +225,7 @@ end_section(AeWriter *w, size_t len_at)
 	ae_put_u32_at(w, len_at, (uint32_t) (w->len - len_at - 4));
 }
 
-/* Serialise a model: header, then META, SCAL, kind sections, HIST. */
+/* Serialise a model: header, then META, SCAL, kind sections, VARI, HIST. */
 AeStatus
 ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 				   AeError *err)
@@ -272,6 +279,14 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 		ae_net_write(m->net, &w);
 		end_section(&w, at);
 		nsec++;
+		if (ae_variant_recorded(&m->variant))
+		{
+			at = begin_section(&w, AE_SEC_VARIANT, AE_SECVER_VARIANT,
+							   AE_SECTION_OPTIONAL);
+			ae_variant_write(&m->variant, &w);
+			end_section(&w, at);
+			nsec++;
+		}
 	}
 
 	if (m->n_history > 0)
@@ -289,6 +304,23 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 			ae_write_f64(&w, m->history[i].loss);
 			ae_write_f64(&w, m->history[i].val_loss);
 			ae_write_f64(&w, m->history[i].seconds);
+		}
+		end_section(&w, at);
+		nsec++;
+	}
+
+	if (m->has_detect)
+	{
+		at = begin_section(&w, AE_SEC_DETECT, AE_SECVER_DETECT, 0);
+		ae_write_str(&w, m->default_method);
+		ae_write_f64(&w, m->contamination);
+		ae_write_u64(&w, (uint64_t) m->calib_rows);
+		ae_write_u32(&w, (uint32_t) m->n_score_sets);
+		for (int i = 0; i < m->n_score_sets; i++)
+		{
+			ae_write_str(&w, m->score_sets[i].method);
+			ae_write_u32(&w, (uint32_t) m->score_sets[i].n);
+			ae_write_f64s(&w, m->score_sets[i].q, m->score_sets[i].n);
 		}
 		end_section(&w, at);
 		nsec++;
@@ -440,6 +472,76 @@ read_history(AeReader *r, AeModel *m, AeError *err)
 	return AE_OK;
 }
 
+/* A score method name: 1 to AE_METHOD_NAME_LEN - 1 bytes of [a-z0-9_]. */
+static bool
+read_method_name(AeReader *r, char *out)
+{
+	char	   *name = ae_read_str(r, AE_METHOD_NAME_LEN - 1);
+	bool		ok = name != NULL && name[0] != '\0';
+
+	for (const char *c = name; ok && *c; c++)
+		ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_';
+	if (ok)
+		strcpy(out, name);
+	ae_free(name);
+	return ok;
+}
+
+/*
+ * DTCT payload: default method, contamination, rows scored, then per
+ * method its name and ascending quantiles.  Whether the named methods
+ * exist and apply is checked by the detection layer (ae_detect.c), which
+ * owns the method table.
+ */
+static AeStatus
+read_detect(AeReader *r, AeModel *m, AeError *err)
+{
+	uint64_t	rows;
+	uint32_t	nsets;
+
+	if (!read_method_name(r, m->default_method))
+		return CORRUPT("model default score method is invalid");
+	m->contamination = ae_read_f64(r);
+	rows = ae_read_u64(r);
+	nsets = ae_read_u32(r);
+	if (r->failed)
+		return CORRUPT("model detection section is truncated");
+	if (!(m->contamination > 0 && m->contamination <= 0.5) ||
+		rows > (uint64_t) INT64_MAX || nsets > AE_MAX_SCORE_SETS)
+		return CORRUPT("model detection section has invalid values");
+	m->calib_rows = (int64_t) rows;
+	m->score_sets = ae_alloc_array(nsets ? nsets : 1, sizeof(AeScoreQuantiles));
+	if (!m->score_sets)
+		return ae_fail(err, AE_ENOMEM, "out of memory reading model");
+	for (uint32_t i = 0; i < nsets; i++)
+	{
+		AeScoreQuantiles *qs = &m->score_sets[i];
+		uint32_t	nq;
+
+		if (!read_method_name(r, qs->method))
+			return CORRUPT("model score quantiles %u have an invalid method name", i + 1);
+		for (uint32_t j = 0; j < i; j++)
+			if (strcmp(m->score_sets[j].method, qs->method) == 0)
+				return CORRUPT("model score quantiles of \"%s\" appear twice", qs->method);
+		nq = ae_read_u32(r);
+		if (r->failed || nq < 2 || nq > AE_MAX_QUANTILES ||
+			ae_reader_remaining(r) < (size_t) nq * 8)
+			return CORRUPT("model score quantiles of \"%s\" have the wrong size", qs->method);
+		qs->q = ae_alloc_array(nq, sizeof(double));
+		if (!qs->q)
+			return ae_fail(err, AE_ENOMEM, "out of memory reading model");
+		m->n_score_sets = (int) i + 1;
+		qs->n = (int) nq;
+		ae_read_f64s(r, qs->q, nq);
+		for (uint32_t j = 0; j < nq; j++)
+			if (!isfinite(qs->q[j]) || (j > 0 && qs->q[j] < qs->q[j - 1]))
+				return CORRUPT("model score quantiles of \"%s\" are not finite and ascending",
+							   qs->method);
+	}
+	m->has_detect = true;
+	return AE_OK;
+}
+
 /* Parse and validate a serialised model. */
 AeModel *
 ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
@@ -460,7 +562,9 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 	bool		seen_meta = false,
 				seen_scale = false,
 				seen_body = false,
-				seen_hist = false;
+				seen_hist = false,
+				seen_detect = false,
+				seen_variant = false;
 
 	if (data == NULL || len < AE_HEADER_SIZE)
 	{
@@ -586,6 +690,14 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				seen = &seen_hist;
 				known_version = AE_SECVER_HISTORY;
 				break;
+			case AE_SEC_DETECT:
+				seen = &seen_detect;
+				known_version = AE_SECVER_DETECT;
+				break;
+			case AE_SEC_VARIANT:
+				seen = kind == AE_KIND_AUTOENCODER ? &seen_variant : NULL;
+				known_version = AE_SECVER_VARIANT;
+				break;
 			default:
 				break;
 		}
@@ -637,6 +749,12 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 			case AE_SEC_HISTORY:
 				st = read_history(&sub, m, err);
 				break;
+			case AE_SEC_DETECT:
+				st = read_detect(&sub, m, err);
+				break;
+			case AE_SEC_VARIANT:
+				st = ae_variant_read(&sub, &m->variant, err);
+				break;
 		}
 		if (st != AE_OK)
 			goto fail;
@@ -657,6 +775,8 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 		CORRUPT("model is missing a required section");
 		goto fail;
 	}
+	if (ae_detect_validate(m, err) != AE_OK)
+		goto fail;
 	if (ae_model_finish(m, err) != AE_OK)
 		goto fail;
 	return m;

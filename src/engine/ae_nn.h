@@ -17,6 +17,7 @@
 #define AE_NN_H
 
 #include "ae_common.h"
+#include "ae_variant.h"
 
 #define AE_MAX_LAYERS		16	/* encoder layers */
 #define AE_MAX_UNITS		16000	/* units in one layer */
@@ -104,6 +105,7 @@ typedef struct AeTrainConfig
 									 * epochs; 0: no finetuning */
 	int64_t		shuffle_buffer_rows;	/* rows shuffled together, default
 										 * 65536 */
+	AeVariantConfig variant;	/* denoising, sparse, contractive, ... */
 } AeTrainConfig;
 
 /*

@@ -26,6 +26,15 @@
  * the best weights of the phase are restored when the phase ends.
  * max_seconds ends all training after the epoch that passes it.
  *
+ * Variants plug in without branches here beyond two calls: a denoising
+ * autoencoder's mini-batch is corrupted by ae_noise_apply (its own seeded
+ * stream, so shuffling is the same as a basic run's) and the clean batch
+ * is the target; code-layer penalties (ae_penalty.c) are passed to
+ * ae_nn_batch_grad in the phases whose network ends in the full network's
+ * code layer (training, fine-tuning and the last pretraining layer).
+ * Noise applies in every phase: layer-wise pretraining of a denoising
+ * autoencoder trains stacked denoising autoencoders (Vincent et al. 2010).
+ *
  * Layer-wise pretraining trains, for layer i, the shallow autoencoder
  * h(i-1) -> h(i) -> h(i-1) (initialised from the full network's initial
  * weights) on the codes of level i-1, which are computed once per layer
@@ -83,6 +92,8 @@ struct AeTrainer
 	AeBatchWork work;
 	int			batch_rows;		/* rows of work and batch */
 	ae_real    *batch;
+	ae_real    *noisy;			/* corrupted batch (denoising) */
+	const AeVariantConfig *penalties;	/* code-layer penalties, or NULL */
 	int64_t		buf_rows;
 	float	   *buf;			/* raw rows read from the source */
 	int32_t    *perm;			/* training rows of buf, shuffled */
@@ -99,6 +110,7 @@ struct AeTrainer
 	int			codes_level;
 
 	AeRng		rng;
+	AeRng		noise_rng;		/* input corruption, never re-seeded */
 	bool		started;
 	struct timespec t0;
 	int64_t		rows_last_pass;
@@ -133,6 +145,7 @@ ae_train_config_defaults(AeTrainConfig *cfg)
 	cfg->pretrain_epochs = 10;
 	cfg->finetune_epochs = -1;	/* = epochs */
 	cfg->shuffle_buffer_rows = 65536;
+	ae_variant_config_defaults(&cfg->variant);
 }
 
 /* Replace "default" sentinels by the optimiser's values. */
@@ -211,7 +224,7 @@ ae_train_config_validate(const AeTrainConfig *cfg, AeError *err)
 		return ae_fail(err, AE_EINVAL, "finetune_epochs must be at most 10000000");
 	if (cfg->shuffle_buffer_rows < 1)
 		return ae_fail(err, AE_EINVAL, "shuffle_buffer_rows must be positive");
-	return AE_OK;
+	return ae_variant_config_validate(&cfg->variant, -1, err);
 }
 
 /* ---------- helpers ---------- */
@@ -423,6 +436,16 @@ ae_trainer_create(const AeNetConfig *net, const AeTrainConfig *train,
 				"loss bce requires output_activation sigmoid");
 		return NULL;
 	}
+	if (ae_variant_config_validate(&train->variant, (int) net->activation,
+								   err) != AE_OK)
+		return NULL;
+	if (train->variant.variant == AE_VARIANT_CONTRACTIVE && net->n_hidden > 1)
+	{
+		ae_fail(err, AE_EINVAL,
+				"the contractive variant needs a one-layer encoder, not %d layers",
+				net->n_hidden);
+		return NULL;
+	}
 	d = net->n_inputs;
 	for (int j = 0; j < d; j++)
 	{
@@ -492,6 +515,7 @@ ae_trainer_create(const AeNetConfig *net, const AeTrainConfig *train,
 		p->layer = 0;
 	}
 	ae_rng_seed(&t->rng, t->cfg.seed ^ 0x5DEECE66DF00Dull);
+	ae_rng_seed(&t->noise_rng, t->cfg.seed ^ 0xC0440153A11CEull);
 	return t;
 }
 
@@ -653,6 +677,8 @@ phase_free(AeTrainer *t)
 	ae_free(t->grad);
 	ae_free(t->best);
 	ae_free(t->batch);
+	ae_free(t->noisy);
+	t->noisy = NULL;
 	ae_free(t->buf);
 	ae_free(t->perm);
 	ae_free(t->val);
@@ -708,6 +734,7 @@ workspace_bytes(const int *widths, int n_layers, int64_t rows)
 		floats += widths[l];	/* out[l] */
 	floats += widths[n_layers]; /* zout */
 	floats += 2.0 * max_width;	/* delta_a, delta_b */
+	floats += widths[n_layers / 2]; /* dcode: the code layer's gradient */
 	return floats * (double) rows * sizeof(ae_real);
 }
 
@@ -792,7 +819,8 @@ ae_trainer_memory_estimate(const AeNetConfig *net, const AeTrainConfig *train,
 		bytes += np * sizeof(ae_real) * (1 + optimizer_vectors(c.optimizer) +
 										 (c.patience > 0 ? 1 : 0));
 		bytes += (double) buf_rows * width * sizeof(float) + (double) buf_rows * sizeof(int32_t);
-		bytes += (double) batch_rows * width * sizeof(ae_real);
+		bytes += (double) batch_rows * width * sizeof(ae_real) *
+			(c.variant.noise != AE_NOISE_NONE ? 2 : 1);	/* batch, noisy copy */
 		bytes += (double) val_cap * width * sizeof(ae_real);
 		bytes += workspace_bytes(widths, n_layers, batch_rows);
 		if (i >= 2)
@@ -869,6 +897,8 @@ phase_begin(AeTrainer *t, AeDataSource *src, AeError *err)
 		copy_layer(t->cur, 1, t->net, L - i);
 		t->loss = (i == 1) ? c->loss : AE_LOSS_MSE;
 	}
+	t->penalties = (p->layer == 0 || p->layer == t->net->cfg.n_hidden) ?
+		&c->variant : NULL;
 	t->phase_active = true;
 	t->width = t->cur->cfg.n_inputs;
 	np = t->cur->n_params;
@@ -881,12 +911,16 @@ phase_begin(AeTrainer *t, AeDataSource *src, AeError *err)
 	t->batch = ae_alloc_array((size_t) t->batch_rows,
 							  (size_t) t->width * sizeof(ae_real));
 	t->grad = ae_alloc_array(np, sizeof(ae_real));
+	if (c->variant.noise != AE_NOISE_NONE)
+		t->noisy = ae_alloc_array((size_t) t->batch_rows,
+								  (size_t) t->width * sizeof(ae_real));
 	if (t->val_cap > 0)
 		t->val = ae_alloc_array((size_t) t->val_cap,
 								(size_t) t->width * sizeof(ae_real));
 	if (c->patience > 0)
 		t->best = ae_alloc_array(np, sizeof(ae_real));
 	if (!t->buf || !t->perm || !t->batch || !t->grad ||
+		(c->variant.noise != AE_NOISE_NONE && !t->noisy) ||
 		(t->val_cap > 0 && !t->val) || (c->patience > 0 && !t->best))
 	{
 		phase_free(t);
@@ -1091,8 +1125,12 @@ run_epoch(AeTrainer *t, AeDataSource *src, double *loss_out, double *val_out,
 								   "row %lld has a non-finite value after scaling",
 								   (long long) (row - filled + src_row + 1));
 			}
-			l = ae_nn_batch_grad(net, &t->work, t->batch, t->batch, m, t->loss,
-								 c->l2, t->grad);
+			if (t->noisy)
+				ae_noise_apply(&c->variant, &t->noise_rng, t->batch, t->noisy,
+							   (size_t) m * d);
+			l = ae_nn_batch_grad(net, &t->work, t->noisy ? t->noisy : t->batch,
+								 t->batch, m, t->loss, c->l2, t->penalties,
+								 t->grad, NULL);
 			if (!isfinite(l))
 				return ae_fail(err, AE_ENUMERIC,
 							   "training diverged (non-finite loss); try a smaller learning_rate");

@@ -55,6 +55,8 @@ PG_FUNCTION_INFO_V1(ae_decode);
 PG_FUNCTION_INFO_V1(ae_reconstruct);
 PG_FUNCTION_INFO_V1(ae_anomaly_score);
 PG_FUNCTION_INFO_V1(ae_feature_errors);
+PG_FUNCTION_INFO_V1(ae_anomaly_percentile);
+PG_FUNCTION_INFO_V1(ae_is_anomaly);
 
 /* Does this slot's key match the datum? */
 static bool
@@ -316,7 +318,33 @@ ae_lookup_score_method(const AeModel *m, const char *name)
 const AeScoreMethod *
 ae_default_score_method(const AeModel *m)
 {
-	return ae_score_method_find("reconstruction");
+	return ae_model_default_method(m);
+}
+
+/* The method named by argument argno if there is one, else the default. */
+static const AeScoreMethod *
+method_arg(FunctionCallInfo fcinfo, const AeModel *m, int argno)
+{
+	if (PG_NARGS() > argno)
+		return ae_lookup_score_method(m, text_to_cstring(PG_GETARG_TEXT_PP(argno)));
+	return ae_default_score_method(m);
+}
+
+/* The quantiles of a method's training scores; an error when the model has none. */
+static const AeScoreQuantiles *
+quantiles_of(const AeModel *m, const AeScoreMethod *method)
+{
+	const AeScoreQuantiles *qs = ae_model_quantiles(m, method->name);
+
+	if (qs == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("this model has no distribution of training scores for method \"%s\"",
+						method->name),
+				 errdetail("Models trained by pca_train or autoencoder_train from version 0.2.0 on keep one; "
+						   "models from ae_fit or from older versions do not."),
+				 errhint("Retrain the model with pca_train or autoencoder_train.")));
+	return qs;
 }
 
 /*
@@ -333,10 +361,7 @@ ae_anomaly_score(PG_FUNCTION_ARGS)
 	const AeScoreMethod *method;
 	double		score;
 
-	if (PG_NARGS() > 2)
-		method = ae_lookup_score_method(m, text_to_cstring(PG_GETARG_TEXT_PP(2)));
-	else
-		method = ae_default_score_method(m);
+	method = method_arg(fcinfo, m, 2);
 	score = method->score(m, c->buf_in);
 	check_result(&score, 1, "ae_anomaly_score");
 	PG_RETURN_FLOAT8(score);
@@ -356,4 +381,43 @@ ae_feature_errors(PG_FUNCTION_ARGS)
 	ae_model_feature_errors(m, c->buf_in, c->buf_out);
 	check_result(c->buf_out, m->n_features, "ae_feature_errors");
 	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_features, FLOAT8OID));
+}
+
+/*
+ * ae_anomaly_percentile(model, x [, method]): the share of training rows
+ * whose score was lower, interpolated between the stored quantiles.
+ */
+Datum
+ae_anomaly_percentile(PG_FUNCTION_ARGS)
+{
+	ArrayType  *x;
+	AeModel    *m = model_and_input(fcinfo, false, &x, "input");
+	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
+	const AeScoreMethod *method = method_arg(fcinfo, m, 2);
+	const AeScoreQuantiles *qs = quantiles_of(m, method);
+
+	PG_RETURN_FLOAT8(ae_quantiles_percentile(qs, method->score(m, c->buf_in)));
+}
+
+/*
+ * ae_is_anomaly(model, x [, contamination [, method]]): whether the score
+ * exceeds the (1 - contamination) quantile of the training scores; the
+ * contamination defaults to the model's (option "contamination").
+ */
+Datum
+ae_is_anomaly(PG_FUNCTION_ARGS)
+{
+	ArrayType  *x;
+	AeModel    *m = model_and_input(fcinfo, false, &x, "input");
+	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
+	const AeScoreMethod *method = method_arg(fcinfo, m, 3);
+	const AeScoreQuantiles *qs = quantiles_of(m, method);
+	double		contamination = PG_NARGS() > 2 ? PG_GETARG_FLOAT8(2) : m->contamination;
+
+	if (!(contamination > 0 && contamination <= 0.5))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("contamination must be in the range (0, 0.5], not %g", contamination),
+				 errdetail("It is the share of training rows expected to be anomalies.")));
+	PG_RETURN_BOOL(method->score(m, c->buf_in) > ae_quantiles_value(qs, 1 - contamination));
 }

@@ -45,7 +45,8 @@ typedef enum AeOptType
 	AE_OPT_REAL,
 	AE_OPT_BOOL,
 	AE_OPT_ENUM,
-	AE_OPT_INT_LIST
+	AE_OPT_INT_LIST,
+	AE_OPT_OBJECT				/* a json object, parsed by the caller */
 } AeOptType;
 
 typedef struct AeOptSpec
@@ -66,6 +67,7 @@ typedef struct AeOptValue
 	int			choice;			/* ENUM: index into choices */
 	int			n_list;			/* INT_LIST */
 	int			list[AE_MAX_LAYERS];
+	Jsonb	   *object;			/* OBJECT */
 } AeOptValue;
 
 extern void ae_parse_options(Jsonb *options, const AeOptSpec *specs,
@@ -81,6 +83,8 @@ typedef struct AeTrainSettings
 	bool		hidden_given;
 	bool		verbose;
 	bool		record_timings; /* wall-clock times go into the model */
+	double		contamination;	/* default share ae_is_anomaly flags */
+	const char *score;			/* default score method */
 	int64		max_rows;		/* aggregate sample limit; 0: not given */
 } AeTrainSettings;
 
@@ -140,6 +144,12 @@ extern void ae_agg_check_row(const char *agg, int state_d, uint32 state_crc,
 extern bytea *ae_agg_aligned(bytea *b);
 extern void ae_agg_check_states(const char *agg, int d_a, uint32 crc_a,
 								int d_b, uint32 crc_b);
+extern uint64 ae_sample_random(uint64 *state);
+extern int64 ae_sample_below(uint64 *state, int64 n);
+extern int64 ae_sample_split(uint64 *rng, int64 k, int64 seen_a, int64 seen_b);
+extern void ae_sample_take_rows(uint64 *rng, void *dst, int64 *dst_n,
+								const void *src, int64 src_n, int64 want,
+								Size row_bytes);
 
 /*
  * A transition or combine function whose argument argno is NULL passes

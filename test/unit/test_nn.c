@@ -236,7 +236,7 @@ gradcheck(const AeNetConfig *nc, AeLoss loss, double l2, double h)
 		for (int i = 0; i < ly->n_out; i++)
 			owner[ly->b_off + i] = l;
 	}
-	ae_nn_batch_grad(net, &w, x, x, n, loss, l2, grad);
+	ae_nn_batch_grad(net, &w, x, x, n, loss, l2, NULL, grad, NULL);
 	for (size_t i = 0; i < net->n_params; i++)
 	{
 		ae_real		p = net->params[i];
@@ -1607,6 +1607,12 @@ test_memory_estimate(void)
 		tc.validation_fraction = cases[k].val;
 		tc.patience = cases[k].patience;
 		tc.shuffle_buffer_rows = rows;	/* as the SQL layer sets it */
+		if (k == 3)
+		{
+			/* denoising keeps a noisy copy of each batch */
+			tc.variant.variant = AE_VARIANT_DENOISING;
+			tc.variant.noise = AE_NOISE_MASKING;
+		}
 		if (cases[k].layerwise)
 		{
 			tc.pretrain = AE_PRETRAIN_LAYERWISE;
