@@ -182,12 +182,12 @@ SELECT sqlstate_of('SELECT ae_decode(ae, ARRAY[1e300, 0]::float8[]) FROM test_re
 -- PCA computes in double precision: a score that overflows is an error, not Infinity
 SELECT sqlstate_of('SELECT ae_anomaly_score(pca, ARRAY[1e300, -1e300, 1e300]::float8[]) FROM test_reliability.m');
 -- a hand-made pca_train state counting Infinity rows once gave a model its own reader refused
--- (bytes of the SQL value on 64-bit little-endian hosts: n at 44)
+-- (bytes of the SQL value on 64-bit little-endian hosts: batch_n at 16, n at 52)
 CREATE AGGREGATE grab_pca(float8[]) (SFUNC = pca_train_accum, STYPE = bytea);
 CREATE AGGREGATE final_pca(bytea) (SFUNC = pca_train_combine, STYPE = bytea, FINALFUNC = pca_train_final);
-CREATE TABLE st AS SELECT grab_pca(x) AS s FROM pts;
--- (20 rows wait in the batch, none folded yet: batch_n at 16 is 20, n is 0)
-SELECT get_byte(s, 16) = 20 AND substr(s, 45, 8) = '\x0000000000000000'::bytea AS layout_as_expected FROM st;
+CREATE TABLE st AS SELECT grab_pca(ARRAY[i, i % 7, i % 3]::float8[]) AS s FROM generate_series(1, 300) i;
+-- (256 rows folded, 44 waiting in the batch)
+SELECT get_byte(s, 16) = 44 AND substr(s, 53, 8) = '\x0000000000007040'::bytea AS layout_as_expected FROM st;
 SELECT ae_model_info(final_pca(s))->'n_rows' AS n FROM st;
-SELECT sqlstate_of($$SELECT final_pca(overlay(s placing '\x000000000000f07f'::bytea from 45)) FROM test_reliability.st$$);
-SELECT sqlstate_of($$SELECT final_pca(overlay(s placing '\x0000000000005043'::bytea from 45)) FROM test_reliability.st$$);
+SELECT sqlstate_of($$SELECT final_pca(overlay(s placing '\x000000000000f07f'::bytea from 53)) FROM test_reliability.st$$);
+SELECT sqlstate_of($$SELECT final_pca(overlay(s placing '\x0000000000005043'::bytea from 53)) FROM test_reliability.st$$);
