@@ -125,6 +125,16 @@ config_check(const AeNetConfig *cfg, bool any_output, AeError *err)
 	return AE_OK;
 }
 
+/* Parameters of a network configuration (0 if it cannot be counted). */
+size_t
+ae_net_config_param_count(const AeNetConfig *cfg)
+{
+	size_t		np,
+				nw;
+
+	return config_param_count(cfg, &np, &nw) ? np : 0;
+}
+
 /* Check ranges of a network configuration. */
 AeStatus
 ae_net_config_validate(const AeNetConfig *cfg, AeError *err)
@@ -423,7 +433,9 @@ ae_work_init(AeBatchWork *w, const AeNet *net, int rows, AeError *err)
 							 sizeof(ae_real));
 	w->delta_a = ae_alloc_array((size_t) rows * mw, sizeof(ae_real));
 	w->delta_b = ae_alloc_array((size_t) rows * mw, sizeof(ae_real));
-	if (!w->zout || !w->delta_a || !w->delta_b)
+	w->dcode = ae_alloc_array((size_t) rows * net->layers[net->cfg.n_hidden - 1].n_out,
+							  sizeof(ae_real));
+	if (!w->zout || !w->delta_a || !w->delta_b || !w->dcode)
 		goto oom;
 	return AE_OK;
 
@@ -445,7 +457,8 @@ ae_work_free(AeBatchWork *w)
 	ae_free(w->zout);
 	ae_free(w->delta_a);
 	ae_free(w->delta_b);
-	w->zout = w->delta_a = w->delta_b = NULL;
+	ae_free(w->dcode);
+	w->zout = w->delta_a = w->delta_b = w->dcode = NULL;
 }
 
 /* Forward layers first..last of n rows; x is the input of layer first. */
@@ -480,7 +493,7 @@ ae_nn_forward(const AeNet *net, AeBatchWork *w, const ae_real *x, int n)
 /* Back-propagate after ae_nn_forward; dz must be w->delta_a or delta_b. */
 void
 ae_nn_backward(const AeNet *net, AeBatchWork *w, int n, ae_real *dz,
-			   ae_real *grad)
+			   const ae_real *dcode, ae_real *grad)
 {
 	ae_real    *D = dz;
 	ae_real    *other = (dz == w->delta_a) ? w->delta_b : w->delta_a;
@@ -521,6 +534,10 @@ ae_nn_backward(const AeNet *net, AeBatchWork *w, int n, ae_real *dz,
 		else
 			AE_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, n, k, m,
 					1, D, m, W, m, 0, other, k);
+		/* other is now d/d(act[l]); penalties act on the code, level H */
+		if (dcode && l == net->cfg.n_hidden)
+			for (size_t i = 0; i < (size_t) n * k; i++)
+				other[i] += dcode[i];
 		ae_act_backward(net->layers[l - 1].act, w->act[l], other,
 						(size_t) n * k);
 		{

@@ -24,6 +24,7 @@
 #define AE_NN_INT_H
 
 #include <cblas.h>
+#include <math.h>
 
 #include "ae_nn.h"
 
@@ -88,6 +89,7 @@ typedef struct AeBatchWork
 	const ae_real *act[AE_NN_MAX_NET_LAYERS + 1];	/* act[0]: the input */
 	ae_real    *out[AE_NN_MAX_NET_LAYERS + 1];	/* owned act[1..L] */
 	ae_real    *zout;			/* output pre-activation, rows x n_out */
+	ae_real    *dcode;			/* penalty gradient at the code, rows x k */
 	ae_real    *delta_a;
 	ae_real    *delta_b;
 } AeBatchWork;
@@ -144,6 +146,16 @@ ae_rng_uniform(AeRng *rng)
 	return (double) (ae_rng_next(rng) >> 11) * (1.0 / 9007199254740992.0);
 }
 
+/* Standard normal by the Box-Muller transform (one value per call). */
+static inline double
+ae_rng_normal(AeRng *rng)
+{
+	double		u = 1.0 - ae_rng_uniform(rng);	/* (0, 1]: never log(0) */
+	double		v = ae_rng_uniform(rng);
+
+	return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
+}
+
 /* Uniform integer in [0, n), n > 0, without modulo bias. */
 static inline uint64_t
 ae_rng_below(AeRng *rng, uint64_t n)
@@ -168,9 +180,13 @@ extern void ae_nn_forward_range(const AeNet *net, AeBatchWork *w,
 								const ae_real *x, int n, int first, int last);
 extern void ae_nn_forward(const AeNet *net, AeBatchWork *w, const ae_real *x,
 						  int n);
-/* Back-propagate dz (output pre-activation gradient, consumed) into grad. */
+/*
+ * Back-propagate dz (output pre-activation gradient, consumed) into grad.
+ * dcode (n x code size, or NULL) is a gradient with respect to the code
+ * layer's activations from penalties, added on the way through.
+ */
 extern void ae_nn_backward(const AeNet *net, AeBatchWork *w, int n,
-						   ae_real *dz, ae_real *grad);
+						   ae_real *dz, const ae_real *dcode, ae_real *grad);
 /* Apply an activation in place / multiply g by its derivative at output a. */
 extern void ae_act_forward(AeActivation act, ae_real *z, size_t count);
 extern void ae_act_backward(AeActivation act, const ae_real *a, ae_real *g,
@@ -187,13 +203,37 @@ extern double ae_loss_eval(AeLoss loss, AeActivation out_act,
 						   const ae_real *t, size_t count, ae_real *dz);
 /*
  * Loss and full gradient of one mini-batch: forward x_in, compare with
- * target (x_in itself for a plain autoencoder), back-propagate into grad
- * and add l2 * W to the weight part.  Returns the data loss (without the
- * l2 term; the optimised objective is loss + l2/2 * |W|^2).
+ * target (x_in itself for a plain autoencoder, the clean rows for a
+ * denoising one), add the code-layer penalties of var (NULL: none),
+ * back-propagate into grad and add l2 * W to the weight part.  Returns the
+ * data loss; *penalty (if not NULL) receives the penalties' value.  The
+ * optimised objective is loss + penalty + l2/2 * |W|^2.
  */
 extern double ae_nn_batch_grad(const AeNet *net, AeBatchWork *w,
 							   const ae_real *x_in, const ae_real *target,
-							   int n, AeLoss loss, double l2, ae_real *grad);
+							   int n, AeLoss loss, double l2,
+							   const AeVariantConfig *var, ae_real *grad,
+							   double *penalty);
+
+/* ---- input corruption (ae_noise.c) ---- */
+/* out = corrupted copy of count values of x (denoising; else a copy). */
+extern void ae_noise_apply(const AeVariantConfig *v, AeRng *rng,
+						   const ae_real *x, ae_real *out, size_t count);
+
+/* ---- code-layer penalties (ae_penalty.c) ---- */
+/* Does var ask for any penalty on the code layer? */
+extern bool ae_penalty_active(const AeVariantConfig *var);
+/*
+ * Value of the penalties for n rows after ae_nn_forward (x is the input).
+ * If dcode is not NULL it receives d(penalty)/d(code activations), n x k.
+ */
+extern double ae_penalty_eval(const AeNet *net, const AeVariantConfig *var,
+							  const AeBatchWork *w, const ae_real *x, int n,
+							  ae_real *dcode);
+/* Add the direct parameter gradients (the contractive weight part). */
+extern void ae_penalty_param_grad(const AeNet *net, const AeVariantConfig *var,
+								  const AeBatchWork *w, const ae_real *x,
+								  int n, ae_real *grad);
 
 /* ---- optimisers (ae_optim.c) ---- */
 typedef struct AeOptState
@@ -220,7 +260,8 @@ extern void ae_opt_free(AeOptState *o);
 
 /* ---- trainer internals (ae_train.c) ---- */
 /* Deterministic per-row validation membership. */
-extern bool ae_row_is_validation(uint64_t seed, int64_t row, double fraction);
+extern bool ae_row_is_validation(uint64_t seed, const float *row, int width,
+								 double fraction);
 /* The full network being trained (still owned by the trainer). */
 extern AeNet *ae_trainer_net(AeTrainer *t);
 

@@ -6,8 +6,8 @@
  * A loss maps the output layer (its pre-activation z and activation a) and
  * the target to a mean over rows and features, and yields d(loss)/d(z),
  * which ae_nn_backward propagates.  Penalties that do not depend on the
- * output (weight decay now; later sparsity, contractive terms) are added in
- * ae_nn_batch_grad, separately from the layer code.
+ * output (weight decay here; the code-layer penalties of ae_penalty.c) are
+ * added in ae_nn_batch_grad, separately from the layer code.
  *
  *-------------------------------------------------------------------------
  */
@@ -76,16 +76,25 @@ ae_loss_eval(AeLoss loss, AeActivation out_act, const ae_real *z,
 double
 ae_nn_batch_grad(const AeNet *net, AeBatchWork *w, const ae_real *x_in,
 				 const ae_real *target, int n, AeLoss loss, double l2,
-				 ae_real *grad)
+				 const AeVariantConfig *var, ae_real *grad, double *penalty)
 {
 	int			L = net->n_layers;
 	size_t		count = (size_t) n * net->layers[L - 1].n_out;
 	double		value;
+	double		pen = 0;
+	bool		active = ae_penalty_active(var);
 
 	ae_nn_forward(net, w, x_in, n);
 	value = ae_loss_eval(loss, net->layers[L - 1].act, w->zout, w->act[L],
 						 target, count, w->delta_a);
-	ae_nn_backward(net, w, n, w->delta_a, grad);
+	if (active)
+		pen = ae_penalty_eval(net, var, w, x_in, n, w->dcode);
+	ae_nn_backward(net, w, n, w->delta_a, active ? w->dcode : NULL, grad);
+	/* direct weight terms after backward, whose GEMMs overwrite grad */
+	if (active)
+		ae_penalty_param_grad(net, var, w, x_in, n, grad);
+	if (penalty)
+		*penalty = pen;
 	if (l2 > 0)
 	{
 		ae_real		c = (ae_real) l2;

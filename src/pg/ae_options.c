@@ -151,6 +151,14 @@ parse_value(const AeOptSpec *spec, JsonbValue *v, AeOptValue *val,
 									spec->name, funcname, list_choices(spec->choices), s)));
 				break;
 			}
+		case AE_OPT_OBJECT:
+			if (v->type != jbvBinary || !JsonContainerIsObject(v->val.binary.data))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"%s\" of %s must be a json object, not %s",
+								spec->name, funcname, jsonb_type_name(v))));
+			val->object = JsonbValueToJsonb(v);
+			break;
 		case AE_OPT_INT_LIST:
 			{
 				JsonbIterator *it;

@@ -10,13 +10,14 @@
  */
 #include "autoencoder.h"
 
+#include "../engine/ae_detect.h"
+
 #include <math.h>
 
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
-#include "../engine/ae_stats.h"
 
 #define MOMENTS_BATCH 256
 
@@ -28,7 +29,23 @@ static const char *const loss_choices[] = {"mse", "bce", NULL};
 static const char *const optimizer_choices[] =
 {"adam", "sgd", "momentum", "rmsprop", "adadelta", NULL};
 static const char *const pretrain_choices[] = {"none", "layerwise", NULL};
-static const char *const scale_choices[] = {"standard", "center", "none", NULL};
+static const char *const scale_choices[] = {"standard", "center", "none", "minmax", NULL};
+static const char *const score_choices[] = {"reconstruction", NULL};
+static const char *const variant_choices[] =
+{"basic", "denoising", "sparse", "contractive", NULL};
+static const char *const noise_choices[] = {"none", "masking", "gaussian", NULL};
+
+/* Keys of the "noise" object. */
+enum
+{
+	N_TYPE, N_RATE, N_STDDEV, N_NOPTS
+};
+
+static const AeOptSpec noise_option_specs[N_NOPTS] = {
+	{"type", AE_OPT_ENUM, 0, 0, false, noise_choices + 1},
+	{"rate", AE_OPT_REAL, 0, 0.99},
+	{"stddev", AE_OPT_REAL, 0, 1e6, true},
+};
 
 enum
 {
@@ -36,7 +53,10 @@ enum
 	O_NESTEROV, O_LR, O_MOMENTUM, O_BETA1, O_BETA2, O_RHO, O_EPSILON,
 	O_BATCH, O_EPOCHS, O_L2, O_SEED, O_SHUFFLE, O_SCALE, O_VALFRAC,
 	O_PATIENCE, O_MIN_DELTA, O_MAX_SECONDS, O_PRETRAIN, O_PRETRAIN_EPOCHS,
-	O_FINETUNE_EPOCHS, O_VERBOSE, O_RECORD_TIMINGS, O_SOURCE_SPECIFIC, O_NOPTS
+	O_FINETUNE_EPOCHS, O_VERBOSE, O_RECORD_TIMINGS, O_VARIANT, O_NOISE,
+	O_SPARSITY_TARGET, O_SPARSITY_WEIGHT, O_L1_ACTIVITY, O_CONTRACTIVE_WEIGHT,
+	O_CONTAMINATION, O_SCORE,
+	O_SOURCE_SPECIFIC, O_NOPTS
 };
 
 /* The last entry differs: max_rows (aggregate) or shuffle_buffer (ae_fit). */
@@ -69,8 +89,94 @@ static const AeOptSpec train_option_specs[O_NOPTS] = {
 	{"finetune_epochs", AE_OPT_INT, 1, 100000},
 	{"verbose", AE_OPT_BOOL},
 	{"record_timings", AE_OPT_BOOL},
+	{"variant", AE_OPT_ENUM, 0, 0, false, variant_choices},
+	{"noise", AE_OPT_OBJECT},
+	{"sparsity_target", AE_OPT_REAL, 0, 0.99, true},
+	{"sparsity_weight", AE_OPT_REAL, 0, 1e6},
+	{"l1_activity", AE_OPT_REAL, 0, 1e6},
+	{"contractive_weight", AE_OPT_REAL, 0, 1e6},
+	{"contamination", AE_OPT_REAL, 0, 0.5, true},
+	{"score", AE_OPT_ENUM, 0, 0, false, score_choices},
 	{"max_rows", AE_OPT_INT, 2, 1e12},
 };
+
+/* Error for an option given with a variant it does not belong to. */
+static void
+option_needs_variant(const char *option, const char *variant,
+					 const char *funcname, const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("option \"%s\" of %s needs \"variant\" \"%s\"",
+					option, funcname, variant),
+			 errdetail("%s", why)));
+}
+
+/*
+ * The variant and its options.  Options of another variant are errors
+ * that say which variant they belong to; a denoising autoencoder without
+ * "noise" uses masking noise at rate 0.3.
+ */
+static void
+parse_variant_options(const AeOptValue *v, const char *funcname,
+					  AeVariantConfig *var)
+{
+	AeVariant	kind = v[O_VARIANT].given ?
+		(AeVariant) v[O_VARIANT].choice : AE_VARIANT_BASIC;
+
+	ae_variant_config_defaults(var);
+	var->variant = kind;
+	if (v[O_NOISE].given && kind != AE_VARIANT_DENOISING)
+		option_needs_variant("noise", "denoising", funcname,
+							 "Only a denoising autoencoder corrupts its input while training.");
+	if ((v[O_SPARSITY_TARGET].given || v[O_SPARSITY_WEIGHT].given) &&
+		kind != AE_VARIANT_SPARSE)
+		option_needs_variant(v[O_SPARSITY_TARGET].given ? "sparsity_target" : "sparsity_weight",
+							 "sparse", funcname,
+							 "The sparsity penalty belongs to the sparse variant; \"l1_activity\" penalises code activations with any variant.");
+	if (v[O_CONTRACTIVE_WEIGHT].given && kind != AE_VARIANT_CONTRACTIVE)
+		option_needs_variant("contractive_weight", "contractive", funcname,
+							 "The Jacobian penalty belongs to the contractive variant.");
+	if (kind == AE_VARIANT_DENOISING)
+	{
+		var->noise = AE_NOISE_MASKING;
+		if (v[O_NOISE].given)
+		{
+			AeOptValue	n[N_NOPTS];
+
+			ae_parse_options(v[O_NOISE].object, noise_option_specs, N_NOPTS, n,
+							 psprintf("the \"noise\" object of %s", funcname));
+			if (!n[N_TYPE].given)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"noise\" of %s needs a \"type\"", funcname),
+						 errhint("For example: {\"noise\": {\"type\": \"masking\", \"rate\": 0.3}} or {\"noise\": {\"type\": \"gaussian\", \"stddev\": 0.5}}.")));
+			var->noise = (AeNoiseType) (n[N_TYPE].choice + 1);
+			if (var->noise == AE_NOISE_MASKING && n[N_STDDEV].given)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("noise \"stddev\" of %s needs noise \"type\" \"gaussian\"", funcname),
+						 errdetail("Masking noise zeroes inputs at a \"rate\"; it has no standard deviation.")));
+			if (var->noise == AE_NOISE_GAUSSIAN && n[N_RATE].given)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("noise \"rate\" of %s needs noise \"type\" \"masking\"", funcname),
+						 errdetail("Gaussian noise is added to every input with a \"stddev\"; it has no rate.")));
+			if (n[N_RATE].given)
+				var->noise_rate = n[N_RATE].num;
+			if (n[N_STDDEV].given)
+				var->noise_stddev = n[N_STDDEV].num;
+		}
+	}
+	if (v[O_SPARSITY_TARGET].given)
+		var->sparsity_target = v[O_SPARSITY_TARGET].num;
+	if (v[O_SPARSITY_WEIGHT].given)
+		var->sparsity_weight = v[O_SPARSITY_WEIGHT].num;
+	if (v[O_L1_ACTIVITY].given)
+		var->l1_activity = v[O_L1_ACTIVITY].num;
+	if (v[O_CONTRACTIVE_WEIGHT].given)
+		var->contractive_weight = v[O_CONTRACTIVE_WEIGHT].num;
+}
 
 /* Parse training options; for ae_fit the last option is shuffle_buffer. */
 void
@@ -155,6 +261,8 @@ ae_parse_train_options(Jsonb *options, bool for_fit, const char *funcname,
 	if (v[O_VERBOSE].given)
 		s->verbose = v[O_VERBOSE].flag;
 	s->record_timings = !v[O_RECORD_TIMINGS].given || v[O_RECORD_TIMINGS].flag;
+	s->contamination = v[O_CONTAMINATION].given ? v[O_CONTAMINATION].num : AE_DEFAULT_CONTAMINATION;
+	s->score = score_choices[v[O_SCORE].given ? v[O_SCORE].choice : 0];
 	if (v[O_SOURCE_SPECIFIC].given)
 	{
 		if (for_fit)
@@ -163,8 +271,21 @@ ae_parse_train_options(Jsonb *options, bool for_fit, const char *funcname,
 			s->max_rows = (int64) v[O_SOURCE_SPECIFIC].num;
 	}
 
+	parse_variant_options(v, funcname, &s->train.variant);
+	if (s->train.variant.variant == AE_VARIANT_SPARSE &&
+		s->net.activation != AE_ACT_SIGMOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"variant\" \"sparse\" of %s needs \"activation\" \"sigmoid\", not \"%s\"",
+						funcname, ae_activation_name(s->net.activation)),
+				 errdetail("The sparsity penalty compares each code unit's mean activation, a probability, with \"sparsity_target\", so code units must output values in (0, 1)."),
+				 errhint("Add \"activation\": \"sigmoid\", or use \"l1_activity\" for sparse codes with other activations.")));
+
 	if (s->train.loss == AE_LOSS_BCE && !v[O_OUTPUT_ACTIVATION].given)
 		s->net.output_activation = AE_ACT_SIGMOID;
+	/* bce needs targets in [0, 1]: scale into it unless told otherwise */
+	if (s->train.loss == AE_LOSS_BCE && !v[O_SCALE].given)
+		s->scale = AE_SCALE_MINMAX;
 	if (s->train.loss == AE_LOSS_BCE && s->net.output_activation != AE_ACT_SIGMOID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -198,6 +319,14 @@ ae_finish_net_config(AeTrainSettings *s, int d, const char *funcname)
 		s->net.n_hidden = 1;
 		s->net.hidden[0] = Max(1, (d + 3) / 4);
 	}
+	if (s->train.variant.variant == AE_VARIANT_CONTRACTIVE && s->net.n_hidden > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"variant\" \"contractive\" of %s needs a one-layer encoder, not %d layers",
+						funcname, s->net.n_hidden),
+				 errdetail("The Jacobian penalty is computed in closed form for one encoder layer."),
+				 errhint("Use \"hidden\" with one entry, e.g. [%d].",
+						 s->net.hidden[s->net.n_hidden - 1])));
 	if (ae_net_config_validate(&s->net, &err) != AE_OK ||
 		ae_train_config_validate(&s->train, &err) != AE_OK)
 	{
@@ -210,6 +339,25 @@ ae_finish_net_config(AeTrainSettings *s, int d, const char *funcname)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid options for %s: %s", funcname, err.msg)));
 	}
+}
+
+/* The variant and the options that apply to it. */
+static void
+append_variant_options(StringInfo buf, const AeVariantConfig *v)
+{
+	appendStringInfo(buf, ", \"variant\": \"%s\"", ae_variant_name(v->variant));
+	if (v->noise == AE_NOISE_MASKING)
+		appendStringInfo(buf, ", \"noise\": {\"type\": \"masking\", \"rate\": %.15g}",
+						 v->noise_rate);
+	else if (v->noise == AE_NOISE_GAUSSIAN)
+		appendStringInfo(buf, ", \"noise\": {\"type\": \"gaussian\", \"stddev\": %.15g}",
+						 v->noise_stddev);
+	if (v->variant == AE_VARIANT_SPARSE)
+		appendStringInfo(buf, ", \"sparsity_target\": %.15g, \"sparsity_weight\": %.15g",
+						 v->sparsity_target, v->sparsity_weight);
+	if (v->variant == AE_VARIANT_CONTRACTIVE)
+		appendStringInfo(buf, ", \"contractive_weight\": %.15g", v->contractive_weight);
+	appendStringInfo(buf, ", \"l1_activity\": %.15g", v->l1_activity);
 }
 
 /* The options a model was trained with, every default filled in. */
@@ -246,6 +394,9 @@ ae_train_options_json(const AeTrainSettings *s)
 	appendStringInfo(&buf, ", \"validation_fraction\": %.15g, \"patience\": %d, \"min_delta\": %.15g, \"max_seconds\": %.15g",
 					 t.validation_fraction, t.patience, t.min_delta, t.max_seconds);
 	appendStringInfo(&buf, ", \"record_timings\": %s", s->record_timings ? "true" : "false");
+	append_variant_options(&buf, &t.variant);
+	appendStringInfo(&buf, ", \"contamination\": %.15g, \"score\": \"%s\"",
+					 s->contamination, s->score);
 	appendStringInfo(&buf, ", \"pretrain\": \"%s\"",
 					 t.pretrain == AE_PRETRAIN_LAYERWISE ? "layerwise" : "none");
 	if (t.pretrain == AE_PRETRAIN_LAYERWISE)
@@ -253,6 +404,30 @@ ae_train_options_json(const AeTrainSettings *s)
 						 t.pretrain_epochs, t.finetune_epochs);
 	appendStringInfoChar(&buf, '}');
 	return buf.data;
+}
+
+/*
+ * Refuse a training whose whole footprint (ae_trainer_memory_estimate:
+ * weights, optimiser state, workspaces, buffers, codes) exceeds
+ * autoencoder.max_trainer_memory, before anything is allocated.  Call
+ * with the final settings (shuffle_buffer_rows capped at the rows).
+ */
+void
+ae_check_trainer_memory(const AeTrainSettings *s, int64 n_rows, const char *funcname)
+{
+	double		need = ae_trainer_memory_estimate(&s->net, &s->train, n_rows);
+	double		limit = (double) ae_guc_max_trainer_memory * 1024;
+
+	if (need > limit)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s would need %.0f MB to train, more than autoencoder.max_trainer_memory (%.0f MB)",
+						funcname, ceil(need / (1024 * 1024)), limit / (1024 * 1024)),
+				 errdetail("The estimate counts the network's %zu parameters with their gradients and optimiser state, "
+						   "mini-batch workspaces of %d rows, the shuffle buffer, the validation cache and layer-wise codes.",
+						   ae_net_config_param_count(&s->net),
+						   (int) Min((int64) s->train.batch_size, s->train.shuffle_buffer_rows)),
+				 errhint("Use smaller \"hidden\" layers or a smaller \"batch_size\", or ask a superuser to raise autoencoder.max_trainer_memory.")));
 }
 
 /* Serialise a model into a new bytea (errors become ereports). */
@@ -338,6 +513,7 @@ ae_model_from_trainer(const AeTrainSettings *set, AeTrainer *t,
 		elog(ERROR, "%s: trainer returned no network", funcname);
 	model->n_components = ae_net_code_size(model->net);
 	model->scale_mode = set->scale;
+	model->variant = set->train.variant;
 	memcpy(model->mean, mean, sizeof(double) * d);
 	memcpy(model->scale, scale, sizeof(double) * d);
 	model->n_rows = n_rows;
@@ -355,28 +531,29 @@ ae_model_from_trainer(const AeTrainSettings *set, AeTrainer *t,
 	model->options_json = ae_train_options_json(set);
 	if (ae_model_finish(model, &err) != AE_OK)
 		ae_report_engine_error(&err, funcname);
+	/* the default score and contamination; the aggregate adds quantiles */
+	ae_model_set_detection(model, set->score, set->contamination);
 	return model;
 }
 
-/* Start accumulating the moments of rows of width d. */
+/* Start accumulating the statistics of rows of width d. */
 void
 ae_moments_acc_init(AeMomentsAcc *a, int d)
 {
-	a->d = d;
+	if (!ae_feature_stats_init(&a->stats, d))
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory for the statistics of %d features", d)));
 	a->pending = 0;
-	a->n = 0;
-	a->mean = palloc0(sizeof(double) * d);
-	a->m2 = palloc0_array(double, (Size) d * d);
-	a->buf = palloc(sizeof(double) * (Size) MOMENTS_BATCH * d);
-	a->work = palloc(sizeof(double) * ae_moments_work_size(d, MOMENTS_BATCH));
+	a->buf = palloc(sizeof(float) * (Size) MOMENTS_BATCH * d);
 }
 
-/* Add the buffered rows as one batch, in double precision. */
+/* Add the buffered rows as one batch. */
 static void
 moments_acc_flush(AeMomentsAcc *a)
 {
 	if (a->pending > 0)
-		ae_moments_add_batch(a->d, &a->n, a->mean, a->m2, a->buf, a->pending, a->work);
+		ae_feature_stats_add(&a->stats, a->buf, a->pending);
 	a->pending = 0;
 }
 
@@ -384,17 +561,15 @@ moments_acc_flush(AeMomentsAcc *a)
 void
 ae_moments_acc_add_floats(AeMomentsAcc *a, const float *rows, int64 n)
 {
-	int			d = a->d;
+	int			d = a->stats.d;
 	int64		i = 0;
 
 	while (i < n)
 	{
 		int			take = (int) Min(MOMENTS_BATCH - a->pending, n - i);
-		double	   *dst = a->buf + (Size) a->pending * d;
-		const float *src = rows + (Size) i * d;
 
-		for (Size j = 0; j < (Size) take * d; j++)
-			dst[j] = src[j];
+		memcpy(a->buf + (Size) a->pending * d, rows + (Size) i * d,
+			   sizeof(float) * (Size) take * d);
 		a->pending += take;
 		i += take;
 		if (a->pending == MOMENTS_BATCH)
@@ -405,15 +580,36 @@ ae_moments_acc_add_floats(AeMomentsAcc *a, const float *rows, int64 n)
 	}
 }
 
-/* Mean and scale for a scaling mode; releases the accumulator. */
+/*
+ * Mean and scale for the settings' scaling mode; releases the accumulator.
+ * Binary cross-entropy needs targets in [0, 1]: refuse it unless every
+ * scaled training value lies there (its loss is unbounded below otherwise).
+ */
 void
-ae_moments_acc_scaling(AeMomentsAcc *a, AeScaleMode mode, double *mean,
-					   double *scale)
+ae_moments_acc_scaling(AeMomentsAcc *a, const AeTrainSettings *set,
+					   double *mean, double *scale, const char *funcname)
 {
+	AeFeatureStats *st = &a->stats;
+
 	moments_acc_flush(a);
-	ae_scaling_from_moments(a->d, a->n, a->mean, a->m2, mode, mean, scale);
-	pfree(a->mean);
-	pfree(a->m2);
+	ae_scaling_from_feature_stats(st, set->scale, mean, scale);
+	if (set->train.loss == AE_LOSS_BCE)
+	{
+		for (int j = 0; j < st->d; j++)
+		{
+			double		lo = (st->min[j] - mean[j]) / scale[j];
+			double		hi = (st->max[j] - mean[j]) / scale[j];
+
+			/* rounding of exact 0 and 1 ends is not a range violation */
+			if (lo < -1e-6 || hi > 1 + 1e-6)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"loss\" \"bce\" of %s needs scaled data in [0, 1], but feature %d spans [%g, %g] with \"scale\" \"%s\"",
+								funcname, j + 1, lo, hi, ae_scale_name(set->scale)),
+						 errdetail("Binary cross-entropy compares outputs in [0, 1] with targets in [0, 1]; outside it the loss has no minimum."),
+						 errhint("Use \"scale\": \"minmax\" (the default with \"bce\"), or \"loss\": \"mse\".")));
+		}
+	}
+	ae_feature_stats_free(st);
 	pfree(a->buf);
-	pfree(a->work);
 }

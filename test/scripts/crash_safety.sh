@@ -71,6 +71,8 @@ BEGIN
       PERFORM ae_anomaly_score(b, ARRAY[1, 2, 3, 4]::float8[]);
       PERFORM ae_anomaly_score(b, ARRAY[1, 2, 3, 4]::float8[], 'reconstruction');
       PERFORM ae_feature_errors(b, ARRAY[1, 2, 3, 4]::float8[]);
+      PERFORM ae_anomaly_percentile(b, ARRAY[1, 2, 3, 4]::float8[]);
+      PERFORM ae_is_anomaly(b, ARRAY[1, 2, 3, 4]::float8[]);
       PERFORM ae_encode(b, ARRAY[1, 2, 3, 4]::real[]);
       PERFORM count(*) FROM ae_training_history(b);
       st := CASE WHEN b = g THEN 'accepted' ELSE 'accepted-damaged' END;
@@ -153,6 +155,7 @@ BEGIN
       PERFORM ae_anomaly_score(pca, a) FROM m;
       PERFORM ae_anomaly_score(pca, a, 'full') FROM m;
       PERFORM ae_feature_errors(pca, a) FROM m;
+      PERFORM ae_is_anomaly(pca, a, 0.1, 'full') FROM m;
       PERFORM ae_decode(pca, a) FROM m;
       PERFORM pca_train(x) FROM (VALUES (a), (a)) v(x);
       st := 'accepted';

@@ -1,0 +1,95 @@
+-- Autoencoder variants: denoising, sparse, contractive, and l1_activity.
+-- Their properties are tested in the engine (test/unit/test_variants.c);
+-- here: options, errors, what the model records, and that every scoring
+-- and introspection function works with them.
+CREATE SCHEMA test_variants;
+SET search_path = test_variants, public;
+SET extra_float_digits = 0;
+
+CREATE TABLE bc (id int PRIMARY KEY, label int, features float8[]);
+\copy bc FROM 'test/data/breast_cancer.csv' WITH (FORMAT csv, HEADER)
+
+-- SQLSTATE and message of a statement's error
+CREATE FUNCTION err(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE q;
+  RETURN 'no error';
+EXCEPTION WHEN others THEN
+  RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+
+CREATE TABLE vm (name text PRIMARY KEY, model bytea);
+INSERT INTO vm
+SELECT 'basic', autoencoder_train(features, '{"hidden": [6], "epochs": 5, "record_timings": false}') FROM bc UNION ALL
+SELECT 'masking', autoencoder_train(features, '{"hidden": [6], "epochs": 5, "variant": "denoising", "record_timings": false}') FROM bc UNION ALL
+SELECT 'gaussian', autoencoder_train(features, '{"hidden": [6], "epochs": 5, "variant": "denoising", "noise": {"type": "gaussian", "stddev": 0.2}}') FROM bc UNION ALL
+SELECT 'sparse', autoencoder_train(features, '{"hidden": [6], "epochs": 5, "variant": "sparse", "activation": "sigmoid", "sparsity_target": 0.1}') FROM bc UNION ALL
+SELECT 'contractive', autoencoder_train(features, '{"hidden": [6], "epochs": 5, "variant": "contractive", "activation": "tanh", "contractive_weight": 0.05}') FROM bc UNION ALL
+SELECT 'l1', autoencoder_train(features, '{"hidden": [8, 4], "epochs": 5, "l1_activity": 0.01}') FROM bc UNION ALL
+SELECT 'tied_sparse_layerwise', autoencoder_train(features, '{"hidden": [8, 4], "activation": "sigmoid", "variant": "sparse", "tied_weights": true, "pretrain": "layerwise", "pretrain_epochs": 2, "finetune_epochs": 3}') FROM bc UNION ALL
+SELECT 'denoising_early_stop', autoencoder_train(features, '{"hidden": [6], "epochs": 50, "variant": "denoising", "validation_fraction": 0.2, "patience": 2, "min_delta": 1}') FROM bc;
+
+-- the variant is recorded in the model and reported by ae_model_info
+SELECT name, info->>'variant' AS variant, info->>'noise' AS noise,
+       info->'options'->'noise' AS noise_options,
+       info->'options'->'sparsity_target' AS rho, info->'options'->'sparsity_weight' AS beta,
+       info->'options'->'contractive_weight' AS lambda, info->'options'->'l1_activity' AS l1
+FROM vm, ae_model_info(model) info ORDER BY name;
+
+-- every scoring and introspection function works with every variant
+SELECT name,
+       cardinality(ae_encode(model, features)) AS k,
+       cardinality(ae_decode(model, ae_encode(model, features))) AS d,
+       ae_reconstruct(model, features) = ae_decode(model, ae_encode(model, features)) AS clean_path,
+       ae_anomaly_score(model, features) > 0 AS scored,
+       (SELECT count(*) FROM ae_training_history(model)) AS epochs,
+       (SELECT count(DISTINCT layer) FROM ae_layer_weights(model)) AS layers
+FROM vm, bc WHERE bc.id = 1 ORDER BY name;
+SELECT phase, count(*) AS epochs FROM vm, ae_training_history(model)
+WHERE name = 'tied_sparse_layerwise' GROUP BY phase ORDER BY phase;
+SELECT count(*) < 50 AS stopped_early FROM vm, ae_training_history(model) WHERE name = 'denoising_early_stop';
+
+-- scoring is deterministic (the clean path: no noise when scoring)
+SELECT ae_encode(model, features) = ae_encode(model, features) AS same
+FROM vm, bc WHERE vm.name = 'masking' AND bc.id = 2;
+
+-- noise is reproducible from the seed: equal options give equal models;
+-- a basic model without l1_activity has no variant section (0.1.0 layout)
+SELECT a.model = b.model AS byte_identical
+FROM vm a, (SELECT autoencoder_train(features, '{"hidden": [6], "epochs": 5, "variant": "denoising", "record_timings": false}') AS model FROM bc) b
+WHERE a.name = 'masking';
+SELECT position('VARI'::bytea IN model) > 0 AS has_variant_section FROM vm WHERE name IN ('basic', 'masking') ORDER BY name;
+
+-- ae_fit takes the same options
+SELECT (ae_model_info(model)->>'variant') AS variant, ae_model_info(model)->'options'->'noise' AS noise
+FROM ae_fit('SELECT features FROM test_variants.bc',
+            '{"hidden": [4], "epochs": 3, "variant": "denoising", "noise": {"type": "gaussian", "stddev": 0.3}}')
+WHERE model IS NOT NULL;
+
+-- options of another variant, and combinations that make no sense, are
+-- errors (SQLSTATE 22023) that say why
+SELECT err($$SELECT autoencoder_train(features, '{"variant": "dropout"}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"noise": {"type": "masking"}}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"variant": "sparse", "noise": {"type": "masking"}}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"sparsity_target": 0.1, "activation": "sigmoid"}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"variant": "denoising", "sparsity_weight": 2}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"variant": "sparse", "contractive_weight": 1}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"variant": "denoising", "noise": {"type": "salt"}}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"variant": "denoising", "noise": {"rate": 0.2}}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"variant": "denoising", "noise": {"type": "masking", "stddev": 0.2}}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"variant": "denoising", "noise": {"type": "gaussian", "rate": 0.2}}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"variant": "denoising", "noise": {"type": "masking", "rate": 1}}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"variant": "denoising", "noise": {"type": "gaussian", "stddev": 0}}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"variant": "denoising", "noise": 0.3}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"variant": "denoising", "noise": {"type": "masking", "level": 2}}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"variant": "sparse", "sparsity_target": 0}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"l1_activity": -0.1}') FROM test_variants.bc$$);
+SELECT err($$SELECT autoencoder_train(features, '{"variant": "contractive", "contractive_weight": -1}') FROM test_variants.bc$$);
+SELECT err($$SELECT * FROM ae_fit('SELECT features FROM test_variants.bc', '{"noise": {"type": "masking"}}')$$);
+-- with detail and hint
+\set VERBOSITY default
+SELECT autoencoder_train(features, '{"variant": "sparse"}') FROM bc;
+SELECT autoencoder_train(features, '{"variant": "contractive", "hidden": [8, 3]}') FROM bc;
+SELECT autoencoder_train(features, '{"noise": {"type": "masking"}}') FROM bc;
+
+DROP SCHEMA test_variants CASCADE;
