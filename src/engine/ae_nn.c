@@ -126,6 +126,16 @@ config_check(const AeNetConfig *cfg, bool any_output, AeError *err)
 	return AE_OK;
 }
 
+/* Parameters of a network configuration (0 if it cannot be counted). */
+size_t
+ae_net_config_param_count(const AeNetConfig *cfg)
+{
+	size_t		np,
+				nw;
+
+	return config_param_count(cfg, &np, &nw) ? np : 0;
+}
+
 /* Check ranges of a network configuration. */
 AeStatus
 ae_net_config_validate(const AeNetConfig *cfg, AeError *err)

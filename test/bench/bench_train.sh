@@ -13,7 +13,6 @@ set -e
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 csv="$root/test/data/digits.csv"
-[ -f "$csv" ] || csv="$root/../shared/data/digits.csv"
 case "$1" in
 	--*|"") ;;
 	*) csv=$1; shift ;;
