@@ -131,9 +131,12 @@ FROM ae_training_history((SELECT autoencoder_train(features,
        '{"hidden": [12, 4], "pretrain": "layerwise", "pretrain_epochs": 3, "finetune_epochs": 5}') FROM bc))
 GROUP BY phase ORDER BY phase;
 
--- verbose: one NOTICE per epoch (constant rows keep the loss at exactly 0)
+-- verbose: one NOTICE per epoch (constant rows keep the loss at exactly 0);
+-- the elapsed time is in the DETAIL, which terse verbosity leaves out
+\set VERBOSITY terse
 SELECT autoencoder_train(x, '{"hidden": [1], "epochs": 2, "verbose": true}') IS NOT NULL AS trained
 FROM (VALUES ('{1,2}'::float8[]), ('{1,2}'), ('{1,2}')) v(x);
+\set VERBOSITY default
 
 -- the memory budget switches to a uniform sample, with a NOTICE
 SELECT (ae_model_info(autoencoder_train(features, '{"hidden": [4], "epochs": 1, "max_rows": 100}'))->>'n_rows')::int AS n

@@ -8,6 +8,7 @@
  */
 #include "ae_model.h"
 #include "ae_detect.h"
+#include "ae_stats.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -16,8 +17,12 @@
 #define AE_SEC_HEADER_SIZE	12
 #define AE_HISTORY_ROW_SIZE (4 + AE_PHASE_LEN + 3 * 8)
 
-/* Section versions this reader understands. */
-#define AE_SECVER_META		1
+/*
+ * Section versions this reader understands.  META version 2 has the
+ * layout of version 1 and allows scale mode minmax; it is written only for
+ * such models, so that 0.1.0 refuses them as newer rather than damaged.
+ */
+#define AE_SECVER_META		2
 #define AE_SECVER_SCALE	1
 #define AE_SECVER_PCA		1
 #define AE_SECVER_NNET		1
@@ -52,6 +57,8 @@ ae_scale_name(AeScaleMode mode)
 			return "center";
 		case AE_SCALE_NONE:
 			return "none";
+		case AE_SCALE_MINMAX:
+			return "minmax";
 	}
 	return "unknown";
 }
@@ -78,6 +85,42 @@ ae_scaling_from_moments(int d, double n, const double *mean, const double *m2,
 
 		out_mean[i] = mode == AE_SCALE_NONE ? 0.0 : mean[i];
 		out_scale[i] = mode == AE_SCALE_STANDARD ? feature_scale(var, mean[i]) : 1.0;
+	}
+}
+
+/* Mean and scale of each feature for a scaling mode, from O(d) statistics. */
+void
+ae_scaling_from_feature_stats(const AeFeatureStats *s, AeScaleMode mode,
+							  double *out_mean, double *out_scale)
+{
+	for (int i = 0; i < s->d; i++)
+	{
+		double		var = s->n > 1 ? s->m2[i] / (s->n - 1) : 0;
+
+		switch (mode)
+		{
+			case AE_SCALE_STANDARD:
+				out_mean[i] = s->mean[i];
+				out_scale[i] = feature_scale(var, s->mean[i]);
+				break;
+			case AE_SCALE_CENTER:
+				out_mean[i] = s->mean[i];
+				out_scale[i] = 1.0;
+				break;
+			case AE_SCALE_NONE:
+				out_mean[i] = 0.0;
+				out_scale[i] = 1.0;
+				break;
+			case AE_SCALE_MINMAX:
+				{
+					double		range = s->max[i] - s->min[i];
+
+					out_mean[i] = s->min[i];
+					out_scale[i] = (range > 1e-12 * fabs(s->min[i]) && isfinite(range)) ?
+						range : 1.0;
+					break;
+				}
+		}
 	}
 }
 
@@ -208,7 +251,7 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 	ae_write_u32(&w, 0);		/* total length, patched below */
 	ae_write_u32(&w, 0);		/* checksum, patched below */
 
-	at = begin_section(&w, AE_SEC_META, AE_SECVER_META, 0);
+	at = begin_section(&w, AE_SEC_META, m->scale_mode == AE_SCALE_MINMAX ? 2 : 1, 0);
 	ae_write_u64(&w, (uint64_t) m->n_rows);
 	ae_write_f64(&w, m->train_seconds);
 	ae_write_u32(&w, (uint32_t) m->scale_mode);
@@ -334,9 +377,9 @@ all_finite(const double *v, size_t n)
 /* Fail with AE_ECORRUPT and a message prefixed the same way everywhere. */
 #define CORRUPT(...) ae_fail(err, AE_ECORRUPT, __VA_ARGS__)
 
-/* META payload. */
+/* META payload (version 1, or 2 for minmax scaling). */
 static AeStatus
-read_meta(AeReader *r, AeModel *m, AeError *err)
+read_meta(AeReader *r, int version, AeModel *m, AeError *err)
 {
 	uint64_t	n_rows = ae_read_u64(r);
 	uint32_t	scale_mode;
@@ -348,8 +391,9 @@ read_meta(AeReader *r, AeModel *m, AeError *err)
 	if (r->failed)
 		return CORRUPT("model metadata is truncated");
 	/* NaN training time means "not recorded"; infinities are not ours */
-	if (n_rows > (uint64_t) INT64_MAX || scale_mode > AE_SCALE_NONE || whiten > 1 ||
-		isinf(m->train_seconds))
+	if (n_rows > (uint64_t) INT64_MAX || whiten > 1 || isinf(m->train_seconds) ||
+		scale_mode > (version >= 2 ? AE_SCALE_MINMAX : AE_SCALE_NONE) ||
+		(version >= 2 && scale_mode != AE_SCALE_MINMAX))
 		return CORRUPT("model metadata has invalid values");
 	m->n_rows = (int64_t) n_rows;
 	m->scale_mode = (AeScaleMode) scale_mode;
@@ -744,7 +788,7 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 		switch (tag)
 		{
 			case AE_SEC_META:
-				st = read_meta(&sub, m, err);
+				st = read_meta(&sub, sver, m, err);
 				break;
 			case AE_SEC_SCALE:
 				st = read_scale(&sub, m, err);

@@ -68,7 +68,8 @@ typedef enum AeScaleMode
 {
 	AE_SCALE_STANDARD = 0,
 	AE_SCALE_CENTER,
-	AE_SCALE_NONE
+	AE_SCALE_NONE,
+	AE_SCALE_MINMAX				/* (x - min) / (max - min): META version 2 */
 } AeScaleMode;
 
 /* Quantiles of the training rows' scores by one method. */
@@ -159,6 +160,16 @@ extern void ae_scaling_from_moments(int d, double n, const double *mean,
 									const double *m2, AeScaleMode mode,
 									double *out_mean, double *out_scale);
 extern const char *ae_scale_name(AeScaleMode mode);
+
+/*
+ * The same from per-feature statistics (ae_stats.h), which also allow
+ * "minmax": subtract the minimum and divide by the range, so that the
+ * training rows lie in [0, 1] (a constant column keeps scale 1).
+ */
+struct AeFeatureStats;
+extern void ae_scaling_from_feature_stats(const struct AeFeatureStats *s,
+										  AeScaleMode mode, double *out_mean,
+										  double *out_scale);
 
 /* ---- scoring, one row in the original feature space ---- */
 extern void ae_model_encode(AeModel *m, const double *x, double *code);

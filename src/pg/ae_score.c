@@ -15,6 +15,9 @@
  */
 #include "autoencoder.h"
 
+#include <float.h>
+#include <math.h>
+
 #include "access/detoast.h"
 #include "common/jsonapi.h"
 #include "mb/pg_wchar.h"
@@ -178,6 +181,10 @@ ae_get_model(FunctionCallInfo fcinfo, int argno)
 	return model;
 }
 
+static void check_float_range(const AeModel *m, const double *x, int n,
+							  bool is_code, const char *what);
+static void check_result(const double *v, int n, const char *func);
+
 /* Model, plus argument 1 checked and copied into the cache's input buffer. */
 static AeModel *
 model_and_input(FunctionCallInfo fcinfo, int expected_len_of_code,
@@ -198,8 +205,44 @@ model_and_input(FunctionCallInfo fcinfo, int expected_len_of_code,
 				 errdetail("The model has %d features and %d components.",
 						   m->n_features, m->n_components)));
 	ae_array_to_doubles(x, c->buf_in, n, what);
+	if (m->kind == AE_KIND_AUTOENCODER)
+		check_float_range(m, c->buf_in, n, expected_len_of_code, what);
 	*xout = x;
 	return m;
+}
+
+/*
+ * An autoencoder computes in single precision: refuse inputs whose value,
+ * or scaled value, is beyond it, as training does, instead of returning
+ * codes of NaN.
+ */
+static void
+check_float_range(const AeModel *m, const double *x, int n, bool is_code,
+				  const char *what)
+{
+	for (int i = 0; i < n; i++)
+	{
+		double		z = is_code ? x[i] : (x[i] - m->mean[i]) / m->scale[i];
+
+		if (fabs(x[i]) > FLT_MAX || fabs(z) > FLT_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s element %d is out of range for an autoencoder: %g", what, i + 1, x[i]),
+					 errdetail("Autoencoders compute in single precision (real), up to about 3.4e38 after scaling.")));
+	}
+}
+
+/* A result that overflowed (non-finite) is an error, never a silent NaN. */
+static void
+check_result(const double *v, int n, const char *func)
+{
+	for (int i = 0; i < n; i++)
+		if (!isfinite(v[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s result is out of range for this input", func),
+					 errdetail("Element %d of the result is %s.", i + 1,
+							   isnan(v[i]) ? "NaN" : "infinite")));
 }
 
 /* ae_encode(model, x) returns the k-dimensional code of x. */
@@ -211,6 +254,7 @@ ae_encode(PG_FUNCTION_ARGS)
 	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 
 	ae_model_encode(m, c->buf_in, c->buf_out);
+	check_result(c->buf_out, m->n_components, "ae_encode");
 	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_components,
 											  ARR_ELEMTYPE(x)));
 }
@@ -224,6 +268,7 @@ ae_decode(PG_FUNCTION_ARGS)
 	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 
 	ae_model_decode(m, c->buf_in, c->buf_out);
+	check_result(c->buf_out, m->n_features, "ae_decode");
 	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_features,
 											  ARR_ELEMTYPE(x)));
 }
@@ -237,6 +282,7 @@ ae_reconstruct(PG_FUNCTION_ARGS)
 	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 
 	ae_model_reconstruct(m, c->buf_in, c->buf_out);
+	check_result(c->buf_out, m->n_features, "ae_reconstruct");
 	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_features,
 											  ARR_ELEMTYPE(x)));
 }
@@ -313,9 +359,12 @@ ae_anomaly_score(PG_FUNCTION_ARGS)
 	AeModel    *m = model_and_input(fcinfo, false, &x, "input");
 	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 	const AeScoreMethod *method;
+	double		score;
 
 	method = method_arg(fcinfo, m, 2);
-	PG_RETURN_FLOAT8(method->score(m, c->buf_in));
+	score = method->score(m, c->buf_in);
+	check_result(&score, 1, "ae_anomaly_score");
+	PG_RETURN_FLOAT8(score);
 }
 
 /*
@@ -330,6 +379,7 @@ ae_feature_errors(PG_FUNCTION_ARGS)
 	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 
 	ae_model_feature_errors(m, c->buf_in, c->buf_out);
+	check_result(c->buf_out, m->n_features, "ae_feature_errors");
 	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_features, FLOAT8OID));
 }
 

@@ -394,10 +394,11 @@ autoencoder_train_final(PG_FUNCTION_ARGS)
 
 		ae_moments_acc_init(&acc, s->d);
 		ae_moments_acc_add_floats(&acc, STATE_ROWS(s), s->stored);
-		ae_moments_acc_scaling(&acc, set.scale, mean, scale);
+		ae_moments_acc_scaling(&acc, &set, mean, scale, "autoencoder_train");
 	}
 	src = ae_matrix_source(&ms, STATE_ROWS(s), s->stored, s->d);
 	set.train.shuffle_buffer_rows = s->stored;	/* a full shuffle */
+	ae_check_trainer_memory(&set, s->stored, "autoencoder_train");
 	model = train_model(&set, &src, s->d, s->seen, mean, scale);
 	calibrate(model, &set, s);
 	MemoryContextSwitchTo(old);

@@ -13,6 +13,8 @@
  */
 #include "autoencoder.h"
 
+#include <math.h>
+
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "access/parallel.h"
@@ -25,6 +27,8 @@
 #define PCA_STATE_MAGIC		0x53414350u /* "PCAS" */
 #define PCA_STATE_VERSION	2
 #define PCA_BATCH_ROWS		256
+/* rows one state may count: far beyond any table, exact in a double */
+#define PCA_MAX_ROWS		((double) (INT64CONST(1) << 53))
 #define PCA_SAMPLE_MIN_ROWS 64
 
 /*
@@ -116,7 +120,8 @@ check_state(bytea *b, const char *func)
 		s->d < 1 || s->d > AE_MAX_PCA_FEATURES ||
 		s->cap < 1 || s->cap > PCA_BATCH_ROWS ||
 		s->batch_n < 0 || s->batch_n >= s->cap ||
-		s->scale > AE_SCALE_NONE || !(s->n >= 0) ||
+		s->scale > AE_SCALE_NONE || !(s->n >= 0 && s->n <= PCA_MAX_ROWS) ||
+		s->n != floor(s->n) || !(s->seconds >= 0 && isfinite(s->seconds)) ||
 		s->score < 0 || s->score >= lengthof(score_choices) - 1 ||
 		!(s->contamination > 0 && s->contamination <= 0.5) ||
 		s->seen < 0 || s->seen > (int64) s->n + s->batch_n ||
@@ -376,6 +381,8 @@ pca_train_final(PG_FUNCTION_ARGS)
 	double	   *m2;
 	AePcaOptions opts;
 	AeModel    *model;
+	AeModel    *check;
+	bytea	   *result;
 	AeError		err = {0};
 	double		t0 = ae_now_seconds();
 
@@ -413,6 +420,19 @@ pca_train_final(PG_FUNCTION_ARGS)
 	if (ae_model_calibrate_doubles(model, PCA_SAMPLE(s), s->stored, score_choices[s->score],
 						   s->contamination, &err) != AE_OK)
 		ae_report_engine_error(&err, "pca_train");
+	result = ae_model_to_bytea(model, "pca_train");
 
-	PG_RETURN_BYTEA_P(ae_model_to_bytea(model, "pca_train"));
+	/*
+	 * The state's numbers may come from a user's hand-made aggregate: make
+	 * sure they gave a model that the reader accepts before returning it.
+	 */
+	check = ae_model_deserialize((const uint8_t *) VARDATA(result),
+								 VARSIZE(result) - VARHDRSZ, &err);
+	if (!check)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("pca_train_final was given a state that makes an invalid model: %s", err.msg),
+				 errdetail("The state is not one that pca_train_accum produced.")));
+	ae_model_free(check);
+	PG_RETURN_BYTEA_P(result);
 }
