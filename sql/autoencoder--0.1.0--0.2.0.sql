@@ -340,3 +340,57 @@ CREATE FUNCTION ae_feature_errors(model bytea, x double precision[])
 RETURNS double precision[]
 AS 'MODULE_PATHNAME', 'ae_feature_errors'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- ae_anomaly_percentile(model, x [, method]): share of training rows that
+-- scored lower, from the quantiles the model keeps (0.2.0 models)
+CREATE FUNCTION ae_anomaly_percentile(model bytea, x real[])
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'ae_anomaly_percentile'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION ae_anomaly_percentile(model bytea, x double precision[])
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'ae_anomaly_percentile'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION ae_anomaly_percentile(model bytea, x real[], method text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'ae_anomaly_percentile'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION ae_anomaly_percentile(model bytea, x double precision[], method text)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'ae_anomaly_percentile'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- ae_is_anomaly(model, x [, contamination [, method]]): score above the
+-- (1 - contamination) quantile of the training scores
+CREATE FUNCTION ae_is_anomaly(model bytea, x real[])
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ae_is_anomaly'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x double precision[])
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ae_is_anomaly'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x real[], contamination double precision)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ae_is_anomaly'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x double precision[], contamination double precision)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ae_is_anomaly'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x real[], contamination double precision, method text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ae_is_anomaly'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x double precision[], contamination double precision, method text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'ae_is_anomaly'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -68,3 +68,16 @@ RESET max_parallel_workers_per_gather;
 SET max_parallel_workers_per_gather = 0;
 SELECT abs(p.s - (SELECT sum(ae_anomaly_score((SELECT model FROM serial), x)) FROM big)) / p.s < 1e-9 AS scores_equal
 FROM par_scores p;
+
+-- training-score quantiles come from the partial states' samples merged
+-- with the right weights: serial and parallel models both score a uniform
+-- sample of 4096 rows, and each flags about 10% of all rows (the standard
+-- error of the 0.9 quantile's share from 4096 rows is 0.005; the margin is
+-- 4 times that).  Each group's model flags about 10% of its group.
+SELECT (ae_model_info(p.model)->'detection'->'rows_scored')::int AS parallel_rows_scored,
+       (ae_model_info(s.model)->'detection'->'rows_scored')::int AS serial_rows_scored,
+       abs(avg(ae_is_anomaly(p.model, x, 0.1, 'full')::int) - 0.1) < 0.02 AS parallel_near_10pct,
+       abs(avg(ae_is_anomaly(s.model, x, 0.1, 'full')::int) - 0.1) < 0.02 AS serial_near_10pct
+FROM par p, serial s, big GROUP BY p.model, s.model;
+SELECT g.grp, abs(avg(ae_is_anomaly(g.model, x, 0.1, 'full')::int) - 0.1) < 0.02 AS near_10pct
+FROM par_grp g JOIN big USING (grp) GROUP BY g.grp ORDER BY g.grp;

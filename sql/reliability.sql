@@ -101,3 +101,93 @@ SELECT (SELECT model FROM ae_fit('SELECT x FROM test_reliability.ipts',
        (SELECT model FROM ae_fit('SELECT x FROM test_reliability.pts',
                                  '{"hidden": [2], "epochs": 1, "record_timings": false}') WHERE model IS NOT NULL)
        AS int_ae_fit;
+
+------------------------------------------------------------------------
+-- bounded resources
+------------------------------------------------------------------------
+
+-- scaling is O(d): 12,000 features once failed with XX000 (a d x d matrix of 1.15 GB)
+SELECT (ae_model_info(autoencoder_train(x, '{"hidden": [8], "epochs": 1}'))->>'n_features')::int AS d
+FROM (SELECT array_fill(i::float8, ARRAY[12000]) x FROM generate_series(1, 3) i) s;
+SELECT (ae_model_info(model)->>'n_features')::int AS d
+FROM ae_fit('SELECT array_fill(i::float8, ARRAY[12000]) FROM generate_series(1, 3) i', '{"hidden": [8], "epochs": 1}')
+WHERE model IS NOT NULL;
+-- the whole trainer is estimated before anything is allocated: the batch is
+-- capped at the rows there are, and what remains (weights, gradients, Adam's
+-- state: 2 GB) is refused with 54000 and the figure
+SELECT sqlstate_of($$SELECT count(*) FROM ae_fit('SELECT array_fill(i::float8, ARRAY[8000]) FROM generate_series(1, 3) i',
+                                                  '{"hidden": [8000], "batch_size": 65536, "epochs": 1}')$$);
+SELECT sqlstate_of($$SELECT autoencoder_train(array_fill(i::float8, ARRAY[8000]), '{"hidden": [8000], "epochs": 1}')
+                     FROM generate_series(1, 3) i$$);
+-- the settings that bound a session's memory and threads are the superuser's
+SET client_min_messages = warning;
+DROP ROLE IF EXISTS ae_reliability_user;
+RESET client_min_messages;
+CREATE ROLE ae_reliability_user;
+GRANT USAGE ON SCHEMA test_reliability TO ae_reliability_user;
+SET ROLE ae_reliability_user;
+SELECT sqlstate_of('SET autoencoder.max_trainer_memory = ''100GB''');
+SELECT sqlstate_of('SET autoencoder.max_train_memory = ''1000MB''');
+SELECT sqlstate_of('SET autoencoder.threads = 64');
+RESET ROLE;
+DROP OWNED BY ae_reliability_user;
+DROP ROLE ae_reliability_user;
+SHOW autoencoder.max_trainer_memory;
+
+------------------------------------------------------------------------
+-- binary cross-entropy and minmax scaling
+------------------------------------------------------------------------
+
+CREATE TABLE pos AS SELECT ARRAY[(i % 6)::float8, (i % 4) * 1.25, 5 - (i % 6)] AS x FROM generate_series(1, 60) i;
+-- bce on data in [0, 5] with standard scaling once trained to a loss of -32: refused
+SELECT sqlstate_of($$SELECT autoencoder_train(x, '{"loss": "bce", "scale": "standard"}') FROM test_reliability.pos$$);
+SELECT sqlstate_of($$SELECT autoencoder_train(x, '{"loss": "bce", "scale": "none"}') FROM test_reliability.pos$$);
+-- with bce the default scaling is minmax: every loss is a true cross-entropy (>= 0)
+CREATE TABLE bce AS SELECT autoencoder_train(x, '{"loss": "bce", "hidden": [2], "epochs": 20}') AS m FROM pos;
+SELECT ae_model_info(m)->>'scale' AS scale, ae_model_info(m)->'options'->>'scale' AS option,
+       (SELECT min(loss) >= 0 FROM ae_training_history(m)) AS losses_non_negative
+FROM bce;
+-- minmax maps each feature's training range onto [0, 1]
+SELECT ae_model_info(m)->>'scale' AS scale,
+       ae_reconstruct(m, ARRAY[0, 0, 0]::float8[]) IS NOT NULL AS scores
+FROM (SELECT autoencoder_train(x, '{"scale": "minmax", "hidden": [2], "epochs": 1}') AS m FROM pos) s;
+SELECT sqlstate_of($$SELECT count(*) FROM ae_fit('SELECT x FROM test_reliability.pos', '{"loss": "bce", "scale": "center"}')$$);
+
+------------------------------------------------------------------------
+-- ae_fit: read-only queries, a validation split that ignores row order
+------------------------------------------------------------------------
+
+SELECT sqlstate_of($$SELECT count(*) FROM ae_fit('DELETE FROM test_reliability.pos RETURNING x')$$);
+SELECT sqlstate_of($$SELECT count(*) FROM ae_fit('WITH d AS (DELETE FROM test_reliability.pos RETURNING x) SELECT x FROM d')$$);
+SELECT sqlstate_of($$SELECT count(*) FROM ae_fit('SELECT x FROM test_reliability.pos FOR UPDATE')$$);
+SELECT count(*) AS rows_kept FROM pos;
+-- each pass starts the table at another row, as a synchronised scan does;
+-- with (almost) no learning the validation loss must not move: the same
+-- rows are held out every epoch (by position, they were not)
+CREATE TABLE ring AS SELECT i AS id, ARRAY[sin(i), cos(i), (i % 7)::float8, sqrt(i)] AS x FROM generate_series(1, 400) i;
+CREATE SEQUENCE start_at;
+SELECT max(val_loss) / min(val_loss) - 1 < 1e-6 AS same_validation_rows, count(*) AS epochs
+FROM ae_fit('SELECT x FROM test_reliability.ring, (SELECT nextval(''test_reliability.start_at'') * 97 AS k) o
+             ORDER BY (id + k) % 400',
+            '{"hidden": [2], "epochs": 5, "optimizer": "sgd", "learning_rate": 1e-9, "validation_fraction": 0.3}');
+
+------------------------------------------------------------------------
+-- scoring in single precision; crafted aggregate states
+------------------------------------------------------------------------
+
+-- an autoencoder computes in real: 1e39 once gave codes of NaN
+SELECT sqlstate_of('SELECT ae_encode(ae, ARRAY[1e39, 0, 0]::float8[]) FROM test_reliability.m');
+SELECT sqlstate_of('SELECT ae_anomaly_score(ae, ARRAY[-1e39, 0, 0]::float8[]) FROM test_reliability.m');
+SELECT sqlstate_of('SELECT ae_decode(ae, ARRAY[1e300, 0]::float8[]) FROM test_reliability.m');
+-- PCA computes in double precision: a score that overflows is an error, not Infinity
+SELECT sqlstate_of('SELECT ae_anomaly_score(pca, ARRAY[1e300, -1e300, 1e300]::float8[]) FROM test_reliability.m');
+-- a hand-made pca_train state counting Infinity rows once gave a model its own reader refused
+-- (bytes of the SQL value on 64-bit little-endian hosts: batch_n at 16, n at 52)
+CREATE AGGREGATE grab_pca(float8[]) (SFUNC = pca_train_accum, STYPE = bytea);
+CREATE AGGREGATE final_pca(bytea) (SFUNC = pca_train_combine, STYPE = bytea, FINALFUNC = pca_train_final);
+CREATE TABLE st AS SELECT grab_pca(ARRAY[i, i % 7, i % 3]::float8[]) AS s FROM generate_series(1, 300) i;
+-- (256 rows folded, 44 waiting in the batch)
+SELECT get_byte(s, 16) = 44 AND substr(s, 53, 8) = '\x0000000000007040'::bytea AS layout_as_expected FROM st;
+SELECT ae_model_info(final_pca(s))->'n_rows' AS n FROM st;
+SELECT sqlstate_of($$SELECT final_pca(overlay(s placing '\x000000000000f07f'::bytea from 53)) FROM test_reliability.st$$);
+SELECT sqlstate_of($$SELECT final_pca(overlay(s placing '\x0000000000005043'::bytea from 53)) FROM test_reliability.st$$);

@@ -7,6 +7,8 @@
  *-------------------------------------------------------------------------
  */
 #include "ae_model.h"
+#include "ae_detect.h"
+#include "ae_stats.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -17,12 +19,18 @@
 /* version 2 rows add the variational terms (reconstruction, KL) */
 #define AE_HISTORY_ROW_SIZE2 (AE_HISTORY_ROW_SIZE + 2 * 8)
 
-/* Section versions this reader understands. */
-#define AE_SECVER_META		1
+/*
+ * Section versions this reader understands.  META version 2 has the
+ * layout of version 1 and allows scale mode minmax; it is written only for
+ * such models, so that 0.1.0 refuses them as newer rather than damaged.
+ */
+#define AE_SECVER_META		2
 #define AE_SECVER_SCALE	1
 #define AE_SECVER_PCA		1
 #define AE_SECVER_NNET		1
 #define AE_SECVER_HISTORY	2
+#define AE_SECVER_DETECT	1
+#define AE_SECVER_ROBUST	1
 #define AE_SECVER_VARIANT	2
 
 /* Name of a model kind, as ae_model_info reports it. */
@@ -51,6 +59,8 @@ ae_scale_name(AeScaleMode mode)
 			return "center";
 		case AE_SCALE_NONE:
 			return "none";
+		case AE_SCALE_MINMAX:
+			return "minmax";
 	}
 	return "unknown";
 }
@@ -77,6 +87,42 @@ ae_scaling_from_moments(int d, double n, const double *mean, const double *m2,
 
 		out_mean[i] = mode == AE_SCALE_NONE ? 0.0 : mean[i];
 		out_scale[i] = mode == AE_SCALE_STANDARD ? feature_scale(var, mean[i]) : 1.0;
+	}
+}
+
+/* Mean and scale of each feature for a scaling mode, from O(d) statistics. */
+void
+ae_scaling_from_feature_stats(const AeFeatureStats *s, AeScaleMode mode,
+							  double *out_mean, double *out_scale)
+{
+	for (int i = 0; i < s->d; i++)
+	{
+		double		var = s->n > 1 ? s->m2[i] / (s->n - 1) : 0;
+
+		switch (mode)
+		{
+			case AE_SCALE_STANDARD:
+				out_mean[i] = s->mean[i];
+				out_scale[i] = feature_scale(var, s->mean[i]);
+				break;
+			case AE_SCALE_CENTER:
+				out_mean[i] = s->mean[i];
+				out_scale[i] = 1.0;
+				break;
+			case AE_SCALE_NONE:
+				out_mean[i] = 0.0;
+				out_scale[i] = 1.0;
+				break;
+			case AE_SCALE_MINMAX:
+				{
+					double		range = s->max[i] - s->min[i];
+
+					out_mean[i] = s->min[i];
+					out_scale[i] = (range > 1e-12 * fabs(s->min[i]) && isfinite(range)) ?
+						range : 1.0;
+					break;
+				}
+		}
 	}
 }
 
@@ -127,9 +173,15 @@ ae_model_free(AeModel *m)
 	ae_free(m->scale);
 	ae_free(m->eigenvalues);
 	ae_free(m->vectors);
+	ae_free(m->robust_location);
+	ae_free(m->robust_eigenvalues);
+	ae_free(m->robust_vectors);
 	if (m->net)
 		ae_net_free(m->net);
 	ae_free(m->history);
+	for (int i = 0; i < m->n_score_sets; i++)
+		ae_free(m->score_sets[i].q);
+	ae_free(m->score_sets);
 	ae_free(m->work_d);
 	ae_free(m->work_d2);
 	ae_free(m->work_k);
@@ -201,7 +253,7 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 	ae_write_u32(&w, 0);		/* total length, patched below */
 	ae_write_u32(&w, 0);		/* checksum, patched below */
 
-	at = begin_section(&w, AE_SEC_META, AE_SECVER_META, 0);
+	at = begin_section(&w, AE_SEC_META, m->scale_mode == AE_SCALE_MINMAX ? 2 : 1, 0);
 	ae_write_u64(&w, (uint64_t) m->n_rows);
 	ae_write_f64(&w, m->train_seconds);
 	ae_write_u32(&w, (uint32_t) m->scale_mode);
@@ -272,6 +324,37 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 		nsec++;
 	}
 
+	if (m->has_robust)
+	{
+		size_t		dd = (size_t) m->n_features * m->n_features;
+
+		at = begin_section(&w, AE_SEC_ROBUST, AE_SECVER_ROBUST, 0);
+		ae_write_u64(&w, (uint64_t) m->robust_rows);
+		ae_write_u64(&w, (uint64_t) m->robust_kept);
+		ae_write_f64s(&w, m->robust_location, m->n_features);
+		ae_write_f64s(&w, m->robust_eigenvalues, m->n_features);
+		ae_write_f64s(&w, m->robust_vectors, dd);
+		end_section(&w, at);
+		nsec++;
+	}
+
+	if (m->has_detect)
+	{
+		at = begin_section(&w, AE_SEC_DETECT, AE_SECVER_DETECT, 0);
+		ae_write_str(&w, m->default_method);
+		ae_write_f64(&w, m->contamination);
+		ae_write_u64(&w, (uint64_t) m->calib_rows);
+		ae_write_u32(&w, (uint32_t) m->n_score_sets);
+		for (int i = 0; i < m->n_score_sets; i++)
+		{
+			ae_write_str(&w, m->score_sets[i].method);
+			ae_write_u32(&w, (uint32_t) m->score_sets[i].n);
+			ae_write_f64s(&w, m->score_sets[i].q, m->score_sets[i].n);
+		}
+		end_section(&w, at);
+		nsec++;
+	}
+
 	if (m->n_history > AE_MAX_HISTORY)
 		w.failed = true;
 	if (w.failed)
@@ -305,9 +388,9 @@ all_finite(const double *v, size_t n)
 /* Fail with AE_ECORRUPT and a message prefixed the same way everywhere. */
 #define CORRUPT(...) ae_fail(err, AE_ECORRUPT, __VA_ARGS__)
 
-/* META payload. */
+/* META payload (version 1, or 2 for minmax scaling). */
 static AeStatus
-read_meta(AeReader *r, AeModel *m, AeError *err)
+read_meta(AeReader *r, int version, AeModel *m, AeError *err)
 {
 	uint64_t	n_rows = ae_read_u64(r);
 	uint32_t	scale_mode;
@@ -319,8 +402,9 @@ read_meta(AeReader *r, AeModel *m, AeError *err)
 	if (r->failed)
 		return CORRUPT("model metadata is truncated");
 	/* NaN training time means "not recorded"; infinities are not ours */
-	if (n_rows > (uint64_t) INT64_MAX || scale_mode > AE_SCALE_NONE || whiten > 1 ||
-		isinf(m->train_seconds))
+	if (n_rows > (uint64_t) INT64_MAX || whiten > 1 || isinf(m->train_seconds) ||
+		scale_mode > (version >= 2 ? AE_SCALE_MINMAX : AE_SCALE_NONE) ||
+		(version >= 2 && scale_mode != AE_SCALE_MINMAX))
 		return CORRUPT("model metadata has invalid values");
 	m->n_rows = (int64_t) n_rows;
 	m->scale_mode = (AeScaleMode) scale_mode;
@@ -420,6 +504,111 @@ read_history(AeReader *r, int version, AeModel *m, AeError *err)
 	return AE_OK;
 }
 
+/* RBST payload: rows, kept rows, location, eigenvalues, eigenvectors. */
+static AeStatus
+read_robust(AeReader *r, AeModel *m, AeError *err)
+{
+	uint64_t	rows = ae_read_u64(r);
+	uint64_t	kept = ae_read_u64(r);
+	int			d = m->n_features;
+	size_t		dd;
+
+	if (r->failed || d > AE_ROBUST_MAX_FEATURES)
+		return CORRUPT("model robust section is truncated or too large");
+	dd = (size_t) d * d;
+	if (ae_reader_remaining(r) != ((size_t) 2 * d + dd) * 8 ||
+		rows < 2 || kept < 2 || kept > rows || rows > (uint64_t) INT64_MAX)
+		return CORRUPT("model robust section has the wrong size or counts");
+	m->robust_location = ae_alloc_array(d, sizeof(double));
+	m->robust_eigenvalues = ae_alloc_array(d, sizeof(double));
+	m->robust_vectors = ae_alloc_array(dd, sizeof(double));
+	if (!m->robust_location || !m->robust_eigenvalues || !m->robust_vectors)
+		return ae_fail(err, AE_ENOMEM, "out of memory reading model");
+	ae_read_f64s(r, m->robust_location, d);
+	ae_read_f64s(r, m->robust_eigenvalues, d);
+	ae_read_f64s(r, m->robust_vectors, dd);
+	if (!all_finite(m->robust_location, d) || !all_finite(m->robust_eigenvalues, d) ||
+		!all_finite(m->robust_vectors, dd))
+		return CORRUPT("model robust section has non-finite values");
+	for (int i = 0; i < d; i++)
+		if (m->robust_eigenvalues[i] < 0 || (i > 0 && m->robust_eigenvalues[i] > m->robust_eigenvalues[i - 1]))
+			return CORRUPT("model robust eigenvalues are not descending and non-negative");
+	m->robust_rows = (int64_t) rows;
+	m->robust_kept = (int64_t) kept;
+	m->has_robust = true;
+	return AE_OK;
+}
+
+/* A score method name: 1 to AE_METHOD_NAME_LEN - 1 bytes of [a-z0-9_]. */
+static bool
+read_method_name(AeReader *r, char *out)
+{
+	char	   *name = ae_read_str(r, AE_METHOD_NAME_LEN - 1);
+	bool		ok = name != NULL && name[0] != '\0';
+
+	for (const char *c = name; ok && *c; c++)
+		ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_';
+	if (ok)
+		strcpy(out, name);
+	ae_free(name);
+	return ok;
+}
+
+/*
+ * DTCT payload: default method, contamination, rows scored, then per
+ * method its name and ascending quantiles.  Whether the named methods
+ * exist and apply is checked by the detection layer (ae_detect.c), which
+ * owns the method table.
+ */
+static AeStatus
+read_detect(AeReader *r, AeModel *m, AeError *err)
+{
+	uint64_t	rows;
+	uint32_t	nsets;
+
+	if (!read_method_name(r, m->default_method))
+		return CORRUPT("model default score method is invalid");
+	m->contamination = ae_read_f64(r);
+	rows = ae_read_u64(r);
+	nsets = ae_read_u32(r);
+	if (r->failed)
+		return CORRUPT("model detection section is truncated");
+	if (!(m->contamination > 0 && m->contamination <= 0.5) ||
+		rows > (uint64_t) INT64_MAX || nsets > AE_MAX_SCORE_SETS)
+		return CORRUPT("model detection section has invalid values");
+	m->calib_rows = (int64_t) rows;
+	m->score_sets = ae_alloc_array(nsets ? nsets : 1, sizeof(AeScoreQuantiles));
+	if (!m->score_sets)
+		return ae_fail(err, AE_ENOMEM, "out of memory reading model");
+	for (uint32_t i = 0; i < nsets; i++)
+	{
+		AeScoreQuantiles *qs = &m->score_sets[i];
+		uint32_t	nq;
+
+		if (!read_method_name(r, qs->method))
+			return CORRUPT("model score quantiles %u have an invalid method name", i + 1);
+		for (uint32_t j = 0; j < i; j++)
+			if (strcmp(m->score_sets[j].method, qs->method) == 0)
+				return CORRUPT("model score quantiles of \"%s\" appear twice", qs->method);
+		nq = ae_read_u32(r);
+		if (r->failed || nq < 2 || nq > AE_MAX_QUANTILES ||
+			ae_reader_remaining(r) < (size_t) nq * 8)
+			return CORRUPT("model score quantiles of \"%s\" have the wrong size", qs->method);
+		qs->q = ae_alloc_array(nq, sizeof(double));
+		if (!qs->q)
+			return ae_fail(err, AE_ENOMEM, "out of memory reading model");
+		m->n_score_sets = (int) i + 1;
+		qs->n = (int) nq;
+		ae_read_f64s(r, qs->q, nq);
+		for (uint32_t j = 0; j < nq; j++)
+			if (!isfinite(qs->q[j]) || (j > 0 && qs->q[j] < qs->q[j - 1]))
+				return CORRUPT("model score quantiles of \"%s\" are not finite and ascending",
+							   qs->method);
+	}
+	m->has_detect = true;
+	return AE_OK;
+}
+
 /* Parse and validate a serialised model. */
 AeModel *
 ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
@@ -441,6 +630,8 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				seen_scale = false,
 				seen_body = false,
 				seen_hist = false,
+				seen_detect = false,
+				seen_robust = false,
 				seen_variant = false;
 
 	if (data == NULL || len < AE_HEADER_SIZE)
@@ -567,6 +758,14 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				seen = &seen_hist;
 				known_version = AE_SECVER_HISTORY;
 				break;
+			case AE_SEC_DETECT:
+				seen = &seen_detect;
+				known_version = AE_SECVER_DETECT;
+				break;
+			case AE_SEC_ROBUST:
+				seen = kind == AE_KIND_PCA ? &seen_robust : NULL;
+				known_version = AE_SECVER_ROBUST;
+				break;
 			case AE_SEC_VARIANT:
 				seen = kind == AE_KIND_AUTOENCODER ? &seen_variant : NULL;
 				known_version = AE_SECVER_VARIANT;
@@ -603,7 +802,7 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 		switch (tag)
 		{
 			case AE_SEC_META:
-				st = read_meta(&sub, m, err);
+				st = read_meta(&sub, sver, m, err);
 				break;
 			case AE_SEC_SCALE:
 				st = read_scale(&sub, m, err);
@@ -621,6 +820,12 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				break;
 			case AE_SEC_HISTORY:
 				st = read_history(&sub, sver, m, err);
+				break;
+			case AE_SEC_DETECT:
+				st = read_detect(&sub, m, err);
+				break;
+			case AE_SEC_ROBUST:
+				st = read_robust(&sub, m, err);
 				break;
 			case AE_SEC_VARIANT:
 				st = ae_variant_read(&sub, sver, &m->variant, err);
@@ -656,6 +861,8 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 			goto fail;
 		}
 	}
+	if (ae_detect_validate(m, err) != AE_OK)
+		goto fail;
 	if (ae_model_finish(m, err) != AE_OK)
 		goto fail;
 	return m;

@@ -51,6 +51,12 @@
 #define AE_SEC_NNET		0x54454E4Eu /* "NNET" */
 #define AE_SEC_HISTORY	0x54534948u /* "HIST" */
 #define AE_SEC_VARIANT	0x49524156u /* "VARI" */
+#define AE_SEC_DETECT	0x54435444u /* "DTCT" */
+#define AE_SEC_ROBUST	0x54534252u /* "RBST" */
+
+#define AE_METHOD_NAME_LEN	32	/* score method names, NUL included */
+#define AE_MAX_QUANTILES	1001	/* stored quantiles of one method's training scores */
+#define AE_MAX_SCORE_SETS	16	/* methods with stored quantiles */
 
 typedef enum AeKind
 {
@@ -62,8 +68,17 @@ typedef enum AeScaleMode
 {
 	AE_SCALE_STANDARD = 0,
 	AE_SCALE_CENTER,
-	AE_SCALE_NONE
+	AE_SCALE_NONE,
+	AE_SCALE_MINMAX				/* (x - min) / (max - min): META version 2 */
 } AeScaleMode;
+
+/* Quantiles of the training rows' scores by one method. */
+typedef struct AeScoreQuantiles
+{
+	char		method[AE_METHOD_NAME_LEN];
+	int			n;				/* 2 .. AE_MAX_QUANTILES */
+	double	   *q;				/* q[i]: quantile at i / (n - 1), ascending */
+} AeScoreQuantiles;
 
 typedef struct AeModel
 {
@@ -87,9 +102,28 @@ typedef struct AeModel
 	int			n_vectors;		/* k <= n_vectors <= d */
 	double	   *vectors;		/* n_vectors x d, row i = component i */
 
+	/* robust location and scatter (PCA, RBST section; ae_robust.c) */
+	bool		has_robust;
+	int64_t		robust_rows;	/* rows the estimate looked at */
+	int64_t		robust_kept;	/* rows it kept (h) */
+	double	   *robust_location;	/* d, scaled space */
+	double	   *robust_eigenvalues; /* d, descending */
+	double	   *robust_vectors; /* d x d, row i = axis i */
+
 	/* autoencoder (kind == AE_KIND_AUTOENCODER) */
 	AeNet	   *net;
 	AeVariantConfig variant;	/* basic unless a VARI section says more */
+
+	/*
+	 * outlier detection (DTCT section, written from 0.2.0 on; a model without
+	 * it scores "reconstruction" by default and has no quantiles)
+	 */
+	bool		has_detect;
+	char		default_method[AE_METHOD_NAME_LEN];
+	double		contamination;	/* default share flagged by ae_is_anomaly */
+	int64_t		calib_rows;		/* training rows the quantiles come from */
+	int			n_score_sets;
+	AeScoreQuantiles *score_sets;
 
 	/* training history (autoencoders; may be empty) */
 	int			n_history;
@@ -126,6 +160,16 @@ extern void ae_scaling_from_moments(int d, double n, const double *mean,
 									const double *m2, AeScaleMode mode,
 									double *out_mean, double *out_scale);
 extern const char *ae_scale_name(AeScaleMode mode);
+
+/*
+ * The same from per-feature statistics (ae_stats.h), which also allow
+ * "minmax": subtract the minimum and divide by the range, so that the
+ * training rows lie in [0, 1] (a constant column keeps scale 1).
+ */
+struct AeFeatureStats;
+extern void ae_scaling_from_feature_stats(const struct AeFeatureStats *s,
+										  AeScaleMode mode, double *out_mean,
+										  double *out_scale);
 
 /* ---- scoring, one row in the original feature space ---- */
 extern void ae_model_encode(AeModel *m, const double *x, double *code);

@@ -26,6 +26,7 @@
  *-------------------------------------------------------------------------
  */
 #include "ae_nn_int.h"
+#include "ae_kernels.h"
 
 #include <math.h>
 #include <string.h>
@@ -134,6 +135,16 @@ config_check(const AeNetConfig *cfg, bool any_output, AeError *err)
 		return ae_fail(err, AE_ELIMIT, "network too large: %zu parameters, at most %zu",
 					   np, (size_t) AE_MAX_PARAMS);
 	return AE_OK;
+}
+
+/* Parameters of a network configuration (0 if it cannot be counted). */
+size_t
+ae_net_config_param_count(const AeNetConfig *cfg)
+{
+	size_t		np,
+				nw;
+
+	return config_param_count(cfg, &np, &nw) ? np : 0;
 }
 
 /* Check ranges of a network configuration. */
@@ -331,71 +342,7 @@ ae_net_init_weights(AeNet *net, uint64_t seed)
 
 /* ---------- activations ---------- */
 
-/* Apply an activation elementwise, in place. */
-void
-ae_act_forward(AeActivation act, ae_real *z, size_t count)
-{
-	size_t		i;
-
-	switch (act)
-	{
-		case AE_ACT_LINEAR:
-			break;
-		case AE_ACT_RELU:
-			for (i = 0; i < count; i++)
-				z[i] = z[i] > 0 ? z[i] : 0;
-			break;
-		case AE_ACT_SIGMOID:
-			for (i = 0; i < count; i++)
-				z[i] = 1 / (1 + AE_EXP(-z[i]));
-			break;
-		case AE_ACT_TANH:
-			for (i = 0; i < count; i++)
-				z[i] = AE_TANH(z[i]);
-			break;
-		case AE_ACT_ELU:
-			for (i = 0; i < count; i++)
-				z[i] = z[i] > 0 ? z[i] : AE_EXPM1(z[i]);
-			break;
-		case AE_ACT_LEAKY_RELU:
-			for (i = 0; i < count; i++)
-				z[i] = z[i] > 0 ? z[i] : (ae_real) AE_LEAKY_SLOPE * z[i];
-			break;
-	}
-}
-
-/* Multiply g by the activation's derivative, expressed through its output. */
-void
-ae_act_backward(AeActivation act, const ae_real *a, ae_real *g, size_t count)
-{
-	size_t		i;
-
-	switch (act)
-	{
-		case AE_ACT_LINEAR:
-			break;
-		case AE_ACT_RELU:
-			for (i = 0; i < count; i++)
-				g[i] = a[i] > 0 ? g[i] : 0;
-			break;
-		case AE_ACT_SIGMOID:
-			for (i = 0; i < count; i++)
-				g[i] *= a[i] * (1 - a[i]);
-			break;
-		case AE_ACT_TANH:
-			for (i = 0; i < count; i++)
-				g[i] *= 1 - a[i] * a[i];
-			break;
-		case AE_ACT_ELU:
-			for (i = 0; i < count; i++)
-				g[i] = a[i] > 0 ? g[i] : g[i] * (a[i] + 1);
-			break;
-		case AE_ACT_LEAKY_RELU:
-			for (i = 0; i < count; i++)
-				g[i] = a[i] > 0 ? g[i] : (ae_real) AE_LEAKY_SLOPE * g[i];
-			break;
-	}
-}
+/* ae_act_forward and ae_act_backward are in ae_kernels.c (SIMD). */
 
 /* ---------- batch forward / backward ---------- */
 
@@ -414,13 +361,7 @@ ae_layer_affine(const AeNet *net, const AeLayer *ly, const ae_real *x, int n,
 	else
 		AE_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, m, ly->n_in,
 				1, x, ly->n_in, W, m, 0, y, m);
-	for (int i = 0; i < n; i++)
-	{
-		ae_real    *yr = y + (size_t) i * m;
-
-		for (int j = 0; j < m; j++)
-			yr[j] += b[j];
-	}
+	ae_k_add_bias(y, b, n, m);
 }
 
 /* Allocate a workspace for up to rows rows. */
@@ -547,14 +488,7 @@ backward_layers(const AeNet *net, AeBatchWork *w, int n, ae_real *D,
 			AE_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, k, m, n,
 					1, X, k, D, m, beta, gW, m);
 
-		memset(gb, 0, (size_t) m * sizeof(ae_real));
-		for (int i = 0; i < n; i++)
-		{
-			const ae_real *dr = D + (size_t) i * m;
-
-			for (int j = 0; j < m; j++)
-				gb[j] += dr[j];
-		}
+		ae_k_col_sums(D, n, m, gb);
 
 		if (l == 0)
 			return NULL;

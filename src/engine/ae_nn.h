@@ -149,6 +149,18 @@ extern void ae_train_config_defaults(AeTrainConfig *cfg);
 /* Checks ranges and consistency (e.g. bce needs sigmoid output). */
 extern AeStatus ae_net_config_validate(const AeNetConfig *cfg, AeError *err);
 extern AeStatus ae_train_config_validate(const AeTrainConfig *cfg, AeError *err);
+/* Parameters of a valid network configuration. */
+extern size_t ae_net_config_param_count(const AeNetConfig *cfg);
+/*
+ * Peak bytes a trainer of this configuration allocates, for n_rows rows:
+ * the network, the optimiser state, gradients and best weights, mini-batch
+ * workspaces, the shuffle buffer, the validation cache and the codes kept
+ * for layer-wise pretraining (the caller's own copy of the rows is not
+ * counted).  A double, so absurd configurations cannot overflow it.
+ */
+extern double ae_trainer_memory_estimate(const AeNetConfig *net,
+										 const AeTrainConfig *train,
+										 int64_t n_rows);
 /*
  * Replaces "use the optimiser's default" sentinels with the values used:
  * learning_rate <= 0, rho <= 0, epsilon <= 0 and finetune_epochs < 0

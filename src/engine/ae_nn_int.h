@@ -301,7 +301,8 @@ extern void ae_opt_free(AeOptState *o);
 
 /* ---- trainer internals (ae_train.c) ---- */
 /* Deterministic per-row validation membership. */
-extern bool ae_row_is_validation(uint64_t seed, int64_t row, double fraction);
+extern bool ae_row_is_validation(uint64_t seed, const float *row, int width,
+								 double fraction);
 /* The full network being trained (still owned by the trainer). */
 extern AeNet *ae_trainer_net(AeTrainer *t);
 

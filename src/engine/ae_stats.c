@@ -98,3 +98,99 @@ ae_symmetrize_upper(int d, double *m)
 		for (int j = i + 1; j < d; j++)
 			m[(size_t) j * d + i] = m[(size_t) i * d + j];
 }
+
+/* Allocate per-feature statistics for width d. */
+bool
+ae_feature_stats_init(AeFeatureStats *s, int d)
+{
+	memset(s, 0, sizeof(*s));
+	s->d = d;
+	s->mean = ae_alloc0((size_t) d * sizeof(double));
+	s->m2 = ae_alloc0((size_t) d * sizeof(double));
+	s->min = ae_alloc0((size_t) d * sizeof(double));
+	s->max = ae_alloc0((size_t) d * sizeof(double));
+	s->work = ae_alloc0((size_t) 2 * d * sizeof(double));
+	if (!s->mean || !s->m2 || !s->min || !s->max || !s->work)
+	{
+		ae_feature_stats_free(s);
+		return false;
+	}
+	return true;
+}
+
+/* Release per-feature statistics. */
+void
+ae_feature_stats_free(AeFeatureStats *s)
+{
+	ae_free(s->mean);
+	ae_free(s->m2);
+	ae_free(s->min);
+	ae_free(s->max);
+	ae_free(s->work);
+	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * Two passes over the batch (its mean, then its squared deviations), then
+ * the same pairwise merge as ae_moments_add_batch, per feature.
+ */
+void
+ae_feature_stats_add(AeFeatureStats *s, const float *rows, int64_t nb)
+{
+	int			d = s->d;
+	double	   *bmean = s->work;
+	double	   *bm2 = s->work + d;
+	double		na = s->n;
+	double		ntot;
+
+	if (nb <= 0)
+		return;
+	memset(bmean, 0, sizeof(double) * d);
+	memset(bm2, 0, sizeof(double) * d);
+	if (na == 0)
+		for (int j = 0; j < d; j++)
+			s->min[j] = s->max[j] = rows[j];
+	for (int64_t r = 0; r < nb; r++)
+	{
+		const float *x = rows + (size_t) r * d;
+
+		for (int j = 0; j < d; j++)
+		{
+			bmean[j] += x[j];
+			if (x[j] < s->min[j])
+				s->min[j] = x[j];
+			if (x[j] > s->max[j])
+				s->max[j] = x[j];
+		}
+	}
+	for (int j = 0; j < d; j++)
+		bmean[j] /= (double) nb;
+	for (int64_t r = 0; r < nb; r++)
+	{
+		const float *x = rows + (size_t) r * d;
+
+		for (int j = 0; j < d; j++)
+		{
+			double		c = x[j] - bmean[j];
+
+			bm2[j] += c * c;
+		}
+	}
+	ntot = na + (double) nb;
+	for (int j = 0; j < d; j++)
+	{
+		double		delta = bmean[j] - s->mean[j];
+
+		if (na > 0)
+		{
+			s->m2[j] += bm2[j] + delta * delta * na * (double) nb / ntot;
+			s->mean[j] += delta * (double) nb / ntot;
+		}
+		else
+		{
+			s->m2[j] = bm2[j];
+			s->mean[j] = bmean[j];
+		}
+	}
+	s->n = ntot;
+}

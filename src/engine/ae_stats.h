@@ -35,4 +35,26 @@ extern void ae_moments_merge(int d, double *n_a, double *mean_a, double *m2_a,
 /* Copies the upper triangle of a row-major d*d matrix into its lower one. */
 extern void ae_symmetrize_upper(int d, double *m);
 
+/*
+ * Per-feature statistics in O(d) memory: count, mean, sum of squared
+ * deviations (m2), minimum and maximum of each feature.  What scaling
+ * needs, without the d*d co-moment matrix that only PCA needs.
+ */
+typedef struct AeFeatureStats
+{
+	int			d;
+	double		n;
+	double	   *mean;			/* d each */
+	double	   *m2;
+	double	   *min;
+	double	   *max;
+	double	   *work;			/* 2 * d: batch mean and m2 */
+} AeFeatureStats;
+
+/* Allocates the arrays (ae_alloc); false when out of memory. */
+extern bool ae_feature_stats_init(AeFeatureStats *s, int d);
+extern void ae_feature_stats_free(AeFeatureStats *s);
+/* Adds nb float rows (row-major, nb x d), one pairwise merge per call. */
+extern void ae_feature_stats_add(AeFeatureStats *s, const float *rows, int64_t nb);
+
 #endif							/* AE_STATS_H */

@@ -11,8 +11,8 @@
  * numbered from 1 within each phase.
  *
  * An epoch is one pass over the source: up to buffer rows are read, rows
- * whose index (position in the pass) hashes below validation_fraction go
- * to the validation set, the others are shuffled (seeded) and trained on in
+ * whose values (with the seed) hash below validation_fraction go to the
+ * validation set, whatever their position in the pass, the others are shuffled (seeded) and trained on in
  * mini-batches; repeat until the source is exhausted.  The validation loss
  * is computed after the pass with the epoch's final weights, from an
  * in-memory cache of the validation rows (as many rows as the shuffle
@@ -50,6 +50,7 @@
  *-------------------------------------------------------------------------
  */
 #include "ae_nn_int.h"
+#include "ae_kernels.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -106,6 +107,10 @@ struct AeTrainer
 	int32_t    *perm;			/* training rows of buf, shuffled */
 	int64_t		val_cap;
 	ae_real    *val;			/* cached validation rows (scaled) */
+
+	/* validation membership of the rows the codes come from (a bit each) */
+	uint8_t    *val_mask;
+	int64_t		val_mask_rows;
 
 	/* pretraining codes of level codes_level (0: none) */
 	float	   *codes;
@@ -243,17 +248,46 @@ elapsed_since(const struct timespec *t0)
 		(double) (now.tv_nsec - t0->tv_nsec) * 1e-9;
 }
 
-/* Validation membership of a row, from a hash of (seed, row index). */
+/*
+ * Validation membership of a row, from a hash of the seed and the row's
+ * values: the same rows are held out on every pass whatever order the
+ * source returns them in (a synchronised scan starts a table mid-way), and
+ * equal rows are never split between training and validation.
+ */
 bool
-ae_row_is_validation(uint64_t seed, int64_t row, double fraction)
+ae_row_is_validation(uint64_t seed, const float *row, int width, double fraction)
 {
-	uint64_t	s;
+	uint64_t	h = seed ^ 0x243F6A8885A308D3ull;
 
 	if (!(fraction > 0))
 		return false;
-	s = (seed ^ 0x243F6A8885A308D3ull) + (uint64_t) row * 0xD1B54A32D192ED03ull;
-	return (double) (ae_splitmix64(&s) >> 11) * (1.0 / 9007199254740992.0) <
+	for (int j = 0; j < width; j++)
+	{
+		float		v = row[j] + 0.0f;	/* -0 and +0 alike */
+		uint32_t	bits;
+
+		memcpy(&bits, &v, sizeof(bits));
+		h = (h ^ bits) * 0x100000001B3ull;	/* FNV-1a, a word at a time */
+	}
+	return (double) (ae_splitmix64(&h) >> 11) * (1.0 / 9007199254740992.0) <
 		fraction;
+}
+
+/*
+ * Validation membership of the row at index of the current pass: by its
+ * values for raw rows, by the mask recorded from the raw rows for codes
+ * (deeper pretraining phases read codes in the order of the raw rows).
+ */
+static bool
+row_is_validation(const AeTrainer *t, const float *row, int64_t index)
+{
+	if (!(t->cfg.validation_fraction > 0))
+		return false;
+	if (t->phases[t->phase].layer >= 2)
+		return index < t->val_mask_rows &&
+			((t->val_mask[index >> 3] >> (index & 7)) & 1) != 0;
+	return ae_row_is_validation(t->cfg.seed, row, t->width,
+								t->cfg.validation_fraction);
 }
 
 /* Rewind the in-memory matrix source. */
@@ -351,30 +385,28 @@ fill_buffer(AeDataSource *src, float *buf, int64_t cap, int width, bool *eof,
 	return filled;
 }
 
+/*
+ * Allocate nmemb*size bytes, not zeroed, with an overflow check: for the
+ * shuffle buffer and the validation cache, sized for the largest input but
+ * written before they are read, so that a small input touches (and pays
+ * for) only the pages it fills.
+ */
+static void *
+alloc_unzeroed(size_t nmemb, size_t size)
+{
+	size_t		total;
+
+	if (!ae_size_mul(nmemb, size, &total))
+		return NULL;
+	return ae_alloc(total);
+}
+
 /* Scale one raw row into dst (identity without mean/scale); false if not finite. */
 static bool
 scale_row(const float *raw, const double *mean, const double *scale, int d,
 		  ae_real *dst)
 {
-	bool		ok = true;
-
-	if (mean)
-	{
-		for (int j = 0; j < d; j++)
-		{
-			dst[j] = (ae_real) (((double) raw[j] - mean[j]) / scale[j]);
-			ok &= isfinite(dst[j]) != 0;
-		}
-	}
-	else
-	{
-		for (int j = 0; j < d; j++)
-		{
-			dst[j] = (ae_real) raw[j];
-			ok &= isfinite(dst[j]) != 0;
-		}
-	}
-	return ok;
+	return ae_k_scale_row(raw, mean, scale, d, dst);
 }
 
 /* Copy weights (when owned) and bias of one layer between networks. */
@@ -526,6 +558,12 @@ compute_codes(AeTrainer *t, AeDataSource *src, int level, AeError *err)
 	bool		eof = false;
 	AeStatus	st;
 
+	if (level == 1)
+	{
+		ae_free(t->val_mask);
+		t->val_mask = NULL;
+		t->val_mask_rows = 0;
+	}
 	if (level > 1)
 	{
 		ms.data = t->codes;
@@ -580,6 +618,20 @@ compute_codes(AeTrainer *t, AeDataSource *src, int level, AeError *err)
 			while (ncap < rows + m)
 				ncap *= 2;
 			nc = ae_alloc_array((size_t) ncap, (size_t) wout * sizeof(float));
+			if (nc && level == 1 && t->cfg.validation_fraction > 0)
+			{
+				uint8_t    *nm = ae_alloc0((size_t) ncap / 8 + 1);
+
+				if (nm && t->val_mask)
+					memcpy(nm, t->val_mask, (size_t) cap / 8 + 1);
+				ae_free(t->val_mask);
+				t->val_mask = nm;
+				if (!nm)
+				{
+					ae_free(nc);
+					nc = NULL;
+				}
+			}
 			if (!nc)
 			{
 				st = ae_fail(err, AE_ENOMEM,
@@ -592,6 +644,14 @@ compute_codes(AeTrainer *t, AeDataSource *src, int level, AeError *err)
 			ae_free(codes);
 			codes = nc;
 			cap = ncap;
+		}
+		if (level == 1 && t->val_mask)
+		{
+			for (int64_t i = 0; i < m; i++)
+				if (ae_row_is_validation(t->cfg.seed, raw + (size_t) i * win, win,
+										 t->cfg.validation_fraction))
+					t->val_mask[(rows + i) >> 3] |= (uint8_t) (1 << ((rows + i) & 7));
+			t->val_mask_rows = rows + m;
 		}
 		ae_nn_forward_range(net, &w, xin, (int) m, level - 1, level - 1);
 		{
@@ -646,6 +706,165 @@ phase_free(AeTrainer *t)
 	t->phase_active = false;
 }
 
+/*
+ * Rows of the shuffle buffer, the mini-batch and the validation cache of a
+ * phase whose input is width wide: the buffer within AE_BUFFER_BYTES and
+ * shuffle_buffer_rows (callers set that to the rows they have), the batch
+ * within the buffer.
+ */
+static void
+plan_buffers(const AeTrainConfig *c, int width, int64_t *buf_rows,
+			 int *batch_rows, int64_t *val_cap)
+{
+	int64_t		rows = (int64_t) (AE_BUFFER_BYTES / ((size_t) width * sizeof(float)));
+
+	if (rows < c->batch_size)
+		rows = c->batch_size;
+	if (rows > c->shuffle_buffer_rows)
+		rows = c->shuffle_buffer_rows;
+	if (rows > INT32_MAX)
+		rows = INT32_MAX;
+	*buf_rows = rows;
+	*batch_rows = c->batch_size < rows ? c->batch_size : (int) rows;
+	*val_cap = 0;
+	if (c->validation_fraction > 0)
+	{
+		*val_cap = (int64_t) (AE_BUFFER_BYTES / ((size_t) width * sizeof(ae_real)));
+		if (*val_cap > rows)
+			*val_cap = rows;
+	}
+}
+
+/* Bytes of ae_work_init's workspace: rows through layers of these widths. */
+static double
+workspace_bytes(const int *widths, int n_layers, int64_t rows)
+{
+	double		floats = 0;
+	int			max_width = 0;
+
+	for (int l = 0; l <= n_layers; l++)
+		if (widths[l] > max_width)
+			max_width = widths[l];
+	for (int l = 1; l <= n_layers; l++)
+		floats += widths[l];	/* out[l] */
+	floats += widths[n_layers]; /* zout */
+	floats += 2.0 * max_width;	/* delta_a, delta_b */
+	floats += widths[n_layers / 2]; /* dcode: the code layer's gradient */
+	return floats * (double) rows * sizeof(ae_real);
+}
+
+/* Optimiser state vectors per parameter (ae_opt_init). */
+static int
+optimizer_vectors(AeOptimizer o)
+{
+	switch (o)
+	{
+		case AE_OPT_SGD:
+			return 0;
+		case AE_OPT_MOMENTUM:
+		case AE_OPT_RMSPROP:
+			return 1;
+		case AE_OPT_ADAM:
+		case AE_OPT_ADADELTA:
+			return 2;
+	}
+	return 2;
+}
+
+/* Peak bytes of a trainer; see ae_nn.h. */
+double
+ae_trainer_memory_estimate(const AeNetConfig *net, const AeTrainConfig *train,
+						   int64_t n_rows)
+{
+	AeTrainConfig c = *train;
+	int			H = net->n_hidden;
+	int			level[AE_MAX_LAYERS + 1];	/* level widths: d, h1 .. hH */
+	int			widths[2 * AE_MAX_LAYERS + 1];
+	double		full = (double) ae_net_config_param_count(net);
+	double		fixed;
+	double		peak = 0;
+	int			first_phase = 0;
+
+	ae_train_config_resolve(&c);
+	level[0] = net->n_inputs;
+	for (int i = 1; i <= H; i++)
+		level[i] = net->hidden[i - 1];
+	/* the trainer, the full network and a shallow one, row scratch, mean and scale */
+	fixed = sizeof(AeTrainer) + 2.0 * sizeof(AeNet) + full * sizeof(ae_real) +
+		2.0 * net->n_inputs * sizeof(double);
+	for (int i = 0; i <= H; i++)
+		fixed += 4.0 * level[i] * sizeof(ae_real);	/* row scratch, over-counted */
+
+	/* phases: 1..H pretrain layer i, 0 the full network */
+	if (c.pretrain == AE_PRETRAIN_LAYERWISE)
+		first_phase = 1;
+	for (int p = first_phase; p <= (first_phase ? H + 1 : 0); p++)
+	{
+		int			i = p <= H ? p : 0; /* H + 1: finetune */
+		int			width = i == 0 ? level[0] : level[i - 1];
+		int			n_layers;
+		double		np;
+		double		bytes;
+		double		codes = 0;
+		int64_t		buf_rows,
+					val_cap;
+		int			batch_rows;
+
+		if (first_phase && i == 0 && c.finetune_epochs <= 0)
+			continue;
+		if (i == 0)
+		{
+			n_layers = 2 * H;
+			for (int l = 0; l <= H; l++)
+				widths[l] = level[l];
+			for (int l = 1; l <= H; l++)
+				widths[H + l] = level[H - l];
+			np = full;
+		}
+		else
+		{
+			n_layers = 2;
+			widths[0] = widths[2] = level[i - 1];
+			widths[1] = level[i];
+			np = (double) level[i - 1] * level[i] * (net->tied_weights ? 1 : 2) +
+				level[i] + level[i - 1];
+		}
+		plan_buffers(&c, width, &buf_rows, &batch_rows, &val_cap);
+		bytes = fixed + (i > 0 ? np * sizeof(ae_real) : 0);
+		bytes += np * sizeof(ae_real) * (1 + optimizer_vectors(c.optimizer) +
+										 (c.patience > 0 ? 1 : 0));
+		bytes += (double) buf_rows * width * sizeof(float) + (double) buf_rows * sizeof(int32_t);
+		bytes += (double) batch_rows * width * sizeof(ae_real) *
+			(c.variant.noise != AE_NOISE_NONE ? 2 : 1);	/* batch, noisy copy */
+		bytes += (double) val_cap * width * sizeof(ae_real);
+		bytes += workspace_bytes(widths, n_layers, batch_rows);
+		if (i >= 2)
+		{
+			/* codes of level i-1, while the phase runs ... */
+			codes = (double) n_rows * level[i - 1] * sizeof(float) + n_rows / 8.0 + 1;
+			bytes += codes;
+			/*
+			 * ... and while they are computed: the previous level's codes,
+			 * the new ones growing by doubling (old and new buffer), and a
+			 * chunk's workspace through the full network
+			 */
+			for (int l = 0; l <= H; l++)
+				widths[l] = level[l];
+			for (int l = 1; l <= H; l++)
+				widths[H + l] = level[H - l];
+			codes = fixed + (double) n_rows * sizeof(float) *
+				((i >= 3 ? level[i - 2] : 0) + 3.0 * level[i - 1]) +
+				workspace_bytes(widths, 2 * H, AE_CODES_CHUNK) +
+				(double) AE_CODES_CHUNK * level[i - 2] * (sizeof(float) + sizeof(ae_real));
+		}
+		if (bytes > peak)
+			peak = bytes;
+		if (codes > peak)
+			peak = codes;
+	}
+	return peak;
+}
+
 /* Set up the current phase: its network, data and optimiser state. */
 static AeStatus
 phase_begin(AeTrainer *t, AeDataSource *src, AeError *err)
@@ -654,7 +873,6 @@ phase_begin(AeTrainer *t, AeDataSource *src, AeError *err)
 	const AeTrainConfig *c = &t->cfg;
 	int			L = t->net->n_layers;
 	size_t		np;
-	int64_t		rows;
 	AeStatus	st;
 
 	memset(&t->work, 0, sizeof(t->work));
@@ -700,28 +918,11 @@ phase_begin(AeTrainer *t, AeDataSource *src, AeError *err)
 	t->width = t->cur->cfg.n_inputs;
 	np = t->cur->n_params;
 
-	/* shuffle buffer and validation cache within the byte budget */
-	rows = (int64_t) (AE_BUFFER_BYTES / ((size_t) t->width * sizeof(float)));
-	if (rows < c->batch_size)
-		rows = c->batch_size;
-	if (rows > c->shuffle_buffer_rows)
-		rows = c->shuffle_buffer_rows;
-	if (rows > INT32_MAX)
-		rows = INT32_MAX;
-	t->buf_rows = rows;
-	t->batch_rows = c->batch_size < rows ? c->batch_size : (int) rows;
-	t->val_cap = 0;
-	if (c->validation_fraction > 0)
-	{
-		t->val_cap = (int64_t) (AE_BUFFER_BYTES /
-								((size_t) t->width * sizeof(ae_real)));
-		if (t->val_cap > t->buf_rows)
-			t->val_cap = t->buf_rows;
-	}
+	plan_buffers(c, t->width, &t->buf_rows, &t->batch_rows, &t->val_cap);
 
-	t->buf = ae_alloc_array((size_t) t->buf_rows,
+	t->buf = alloc_unzeroed((size_t) t->buf_rows,
 							(size_t) t->width * sizeof(float));
-	t->perm = ae_alloc_array((size_t) t->buf_rows, sizeof(int32_t));
+	t->perm = alloc_unzeroed((size_t) t->buf_rows, sizeof(int32_t));
 	t->batch = ae_alloc_array((size_t) t->batch_rows,
 							  (size_t) t->width * sizeof(ae_real));
 	t->grad = ae_alloc_array(np, sizeof(ae_real));
@@ -732,7 +933,7 @@ phase_begin(AeTrainer *t, AeDataSource *src, AeError *err)
 		t->eps = ae_alloc_array((size_t) t->batch_rows,
 								(size_t) t->cur->head.n_out * sizeof(ae_real));
 	if (t->val_cap > 0)
-		t->val = ae_alloc_array((size_t) t->val_cap,
+		t->val = alloc_unzeroed((size_t) t->val_cap,
 								(size_t) t->width * sizeof(ae_real));
 	if (c->patience > 0)
 		t->best = ae_alloc_array(np, sizeof(ae_real));
@@ -773,6 +974,9 @@ phase_end(AeTrainer *t)
 		if (i == t->net->cfg.n_hidden)
 		{
 			ae_free(t->codes);
+			ae_free(t->val_mask);
+			t->val_mask = NULL;
+			t->val_mask_rows = 0;
 			t->codes = NULL;
 			t->codes_rows = 0;
 			t->codes_level = 0;
@@ -804,7 +1008,6 @@ val_second_pass(AeTrainer *t, AeDataSource *src, const double *mean,
 				const double *scale, double *sum, int64_t *count, AeError *err)
 {
 	int			d = t->width;
-	double		frac = t->cfg.validation_fraction;
 	int64_t		row = 0;
 	int			nb = 0;
 	bool		eof = false;
@@ -826,7 +1029,7 @@ val_second_pass(AeTrainer *t, AeDataSource *src, const double *mean,
 		ae_check_interrupts();
 		for (int64_t i = 0; i < filled; i++, row++)
 		{
-			if (!ae_row_is_validation(t->cfg.seed, row, frac))
+			if (!row_is_validation(t, t->buf + (size_t) i * d, row))
 				continue;
 			if (!scale_row(t->buf + (size_t) i * d, mean, scale, d,
 						   t->batch + (size_t) nb * d))
@@ -899,7 +1102,7 @@ run_epoch(AeTrainer *t, AeDataSource *src, double *loss_out, double *val_out,
 		/* split into training rows and (cached) validation rows */
 		for (int64_t i = 0; i < filled; i++)
 		{
-			if (frac > 0 && ae_row_is_validation(c->seed, row + i, frac))
+			if (frac > 0 && row_is_validation(t, t->buf + (size_t) i * d, row + i))
 			{
 				if (n_cached < t->val_cap)
 				{
@@ -1122,6 +1325,7 @@ ae_trainer_free(AeTrainer *t)
 	phase_free(t);
 	ae_net_free(t->net);
 	ae_free(t->codes);
+	ae_free(t->val_mask);
 	ae_free(t->mean);
 	ae_free(t->scale);
 	ae_free(t);

@@ -10,6 +10,8 @@
  */
 #include "autoencoder.h"
 
+#include "miscadmin.h"
+
 /* Refuse a support function called outside its aggregate. */
 void
 ae_agg_require_context(FunctionCallInfo fcinfo, const char *func,
@@ -93,4 +95,70 @@ ae_agg_aligned(bytea *b)
 	copy = palloc(VARSIZE_ANY(b));
 	memcpy(copy, b, VARSIZE_ANY(b));
 	return copy;
+}
+
+/* splitmix64: the samples' random numbers. */
+uint64
+ae_sample_random(uint64 *state)
+{
+	uint64		z = (*state += UINT64CONST(0x9E3779B97F4A7C15));
+
+	z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+/* Uniform integer in [0, n). */
+int64
+ae_sample_below(uint64 *state, int64 n)
+{
+	return (int64) (ae_sample_random(state) % (uint64) n);
+}
+
+/*
+ * How many of the k rows of a uniform sample of the union of two row sets
+ * (seen_a and seen_b rows) come from the first: the hypergeometric law of
+ * drawing k rows without replacement, simulated draw by draw.
+ */
+int64
+ae_sample_split(uint64 *rng, int64 k, int64 seen_a, int64 seen_b)
+{
+	int64		take_a = 0;
+
+	for (int64 i = 0; i < k; i++)
+	{
+		if (ae_sample_below(rng, seen_a + seen_b) < seen_a)
+		{
+			take_a++;
+			seen_a--;
+		}
+		else
+			seen_b--;
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return take_a;
+}
+
+/*
+ * Append want rows chosen uniformly from src (src_n rows of row_bytes) to
+ * dst (*dst_n rows so far), in their order: selection sampling (Knuth,
+ * TAOCP vol. 2, 3.4.2, algorithm S), constant memory.
+ */
+void
+ae_sample_take_rows(uint64 *rng, void *dst, int64 *dst_n, const void *src,
+					int64 src_n, int64 want, Size row_bytes)
+{
+	for (int64 i = 0; i < src_n && want > 0; i++)
+	{
+		if (ae_sample_below(rng, src_n - i) < want)
+		{
+			memcpy((char *) dst + (Size) *dst_n * row_bytes,
+				   (const char *) src + (Size) i * row_bytes, row_bytes);
+			(*dst_n)++;
+			want--;
+		}
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
 }

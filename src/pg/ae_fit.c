@@ -23,6 +23,7 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/plancache.h"
 
 #define FIT_FETCH_ROWS 1000
 
@@ -61,6 +62,44 @@ close_cursor(FitState *fs)
 	MemoryContextSwitchTo(cxt);
 }
 
+/*
+ * The query is read again on every epoch, so it must not change anything:
+ * refuse data-modifying statements (DELETE ... RETURNING), data-modifying
+ * WITH clauses and row locks (FOR UPDATE) by name, rather than let the
+ * read-only cursor fail with "DELETE is not allowed in a non-volatile
+ * function".
+ */
+static void
+require_read_only(SPIPlanPtr plan)
+{
+	ListCell   *lc;
+
+	foreach(lc, SPI_plan_get_plan_sources(plan))
+	{
+		CachedPlanSource *ps = (CachedPlanSource *) lfirst(lc);
+		ListCell   *lq;
+		const char *what = NULL;
+
+		if (ps->commandTag != CMDTAG_SELECT)
+			what = GetCommandTagName(ps->commandTag);
+		foreach(lq, ps->query_list)
+		{
+			Query	   *q = lfirst_node(Query, lq);
+
+			if (what == NULL && q->hasModifyingCTE)
+				what = "SELECT with a data-modifying WITH";
+			else if (what == NULL && q->rowMarks != NIL)
+				what = "SELECT with FOR UPDATE or FOR SHARE";
+		}
+		if (what)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("ae_fit query must be a read-only SELECT, not %s", what),
+					 errdetail("ae_fit runs the query again on every epoch."),
+					 errhint("Select the rows to train on, e.g. ae_fit('SELECT features FROM t WHERE ...', ...).")));
+	}
+}
+
 /* Data source: start a new pass, with a fresh cursor over the query. */
 static AeStatus
 fit_rewind(void *ctx, AeError *err)
@@ -74,6 +113,7 @@ fit_rewind(void *ctx, AeError *err)
 	plan = SPI_prepare(fs->query, 0, NULL);
 	if (plan == NULL)
 		elog(ERROR, "ae_fit: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	require_read_only(plan);
 	if (!SPI_is_cursor_plan(plan))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -195,8 +235,7 @@ first_pass(FitState *fs)
 	while ((got = fit_read(fs, chunk, FIT_FETCH_ROWS, NULL)) > 0)
 	{
 		fs->n_rows += got;
-		if (fs->set.scale != AE_SCALE_NONE)
-			ae_moments_acc_add_floats(&acc, chunk, got);
+		ae_moments_acc_add_floats(&acc, chunk, got);
 	}
 	close_cursor(fs);
 	pfree(chunk);
@@ -204,7 +243,7 @@ first_pass(FitState *fs)
 		too_few_rows(fs->n_rows);
 	fs->mean = palloc(sizeof(double) * fs->d);
 	fs->scale = palloc(sizeof(double) * fs->d);
-	ae_moments_acc_scaling(&acc, fs->set.scale, fs->mean, fs->scale);
+	ae_moments_acc_scaling(&acc, &fs->set, fs->mean, fs->scale, "ae_fit");
 }
 
 /*
@@ -251,6 +290,9 @@ ae_fit(PG_FUNCTION_ARGS)
 			elog(ERROR, "ae_fit: SPI_connect failed");
 		MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
 		first_pass(fs);
+		/* no buffer or mini-batch larger than the rows there are */
+		fs->set.train.shuffle_buffer_rows = Min(fs->set.train.shuffle_buffer_rows, fs->n_rows);
+		ae_check_trainer_memory(&fs->set, fs->n_rows, "ae_fit");
 		fs->trainer = ae_trainer_create(&fs->set.net, &fs->set.train,
 										fs->mean, fs->scale, &err);
 		if (!fs->trainer)

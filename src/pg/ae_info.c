@@ -18,6 +18,8 @@
 #include "utils/builtins.h"
 #include "utils/json.h"
 
+#include "../engine/ae_detect.h"
+
 PG_FUNCTION_INFO_V1(ae_model_info);
 PG_FUNCTION_INFO_V1(pca_components);
 PG_FUNCTION_INFO_V1(ae_training_history);
@@ -121,6 +123,33 @@ append_net_info(StringInfo buf, const AeModel *m)
 	}
 }
 
+/*
+ * Outlier-detection keys: the default score method and contamination,
+ * and per method with stored quantiles its training median and the
+ * threshold ae_is_anomaly uses by default.
+ */
+static void
+append_detection_info(StringInfo buf, const AeModel *m)
+{
+	appendStringInfo(buf, ", \"detection\": {\"score\": \"%s\", \"contamination\": ",
+					 m->default_method);
+	appendStringInfo(buf, "%.15g", m->contamination);
+	appendStringInfo(buf, ", \"rows_scored\": " INT64_FORMAT ", \"quantiles\": {",
+					 (int64) m->calib_rows);
+	for (int i = 0; i < m->n_score_sets; i++)
+	{
+		const AeScoreQuantiles *qs = &m->score_sets[i];
+
+		appendStringInfo(buf, "%s\"%s\": {\"stored\": %d, \"median\": ", i ? ", " : "",
+						 qs->method, qs->n);
+		append_number(buf, ae_quantiles_value(qs, 0.5));
+		appendStringInfoString(buf, ", \"threshold\": ");
+		append_number(buf, ae_quantiles_value(qs, 1 - m->contamination));
+		appendStringInfoChar(buf, '}');
+	}
+	appendStringInfoString(buf, "}}");
+}
+
 /* ae_model_info(model bytea) returns jsonb describing the model. */
 Datum
 ae_model_info(PG_FUNCTION_ARGS)
@@ -145,6 +174,8 @@ ae_model_info(PG_FUNCTION_ARGS)
 		append_pca_info(&buf, m);
 	else
 		append_net_info(&buf, m);
+	if (m->has_detect)
+		append_detection_info(&buf, m);
 	appendStringInfoChar(&buf, '}');
 
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));

@@ -15,6 +15,9 @@
  */
 #include "autoencoder.h"
 
+#include <float.h>
+#include <math.h>
+
 #include "access/detoast.h"
 #include "common/jsonapi.h"
 #include "mb/pg_wchar.h"
@@ -52,6 +55,8 @@ PG_FUNCTION_INFO_V1(ae_decode);
 PG_FUNCTION_INFO_V1(ae_reconstruct);
 PG_FUNCTION_INFO_V1(ae_anomaly_score);
 PG_FUNCTION_INFO_V1(ae_feature_errors);
+PG_FUNCTION_INFO_V1(ae_anomaly_percentile);
+PG_FUNCTION_INFO_V1(ae_is_anomaly);
 
 /* Does this slot's key match the datum? */
 static bool
@@ -176,6 +181,10 @@ ae_get_model(FunctionCallInfo fcinfo, int argno)
 	return model;
 }
 
+static void check_float_range(const AeModel *m, const double *x, int n,
+							  bool is_code, const char *what);
+static void check_result(const double *v, int n, const char *func);
+
 /* Model, plus argument 1 checked and copied into the cache's input buffer. */
 static AeModel *
 model_and_input(FunctionCallInfo fcinfo, int expected_len_of_code,
@@ -196,8 +205,44 @@ model_and_input(FunctionCallInfo fcinfo, int expected_len_of_code,
 				 errdetail("The model has %d features and %d components.",
 						   m->n_features, m->n_components)));
 	ae_array_to_doubles(x, c->buf_in, n, what);
+	if (m->kind == AE_KIND_AUTOENCODER)
+		check_float_range(m, c->buf_in, n, expected_len_of_code, what);
 	*xout = x;
 	return m;
+}
+
+/*
+ * An autoencoder computes in single precision: refuse inputs whose value,
+ * or scaled value, is beyond it, as training does, instead of returning
+ * codes of NaN.
+ */
+static void
+check_float_range(const AeModel *m, const double *x, int n, bool is_code,
+				  const char *what)
+{
+	for (int i = 0; i < n; i++)
+	{
+		double		z = is_code ? x[i] : (x[i] - m->mean[i]) / m->scale[i];
+
+		if (fabs(x[i]) > FLT_MAX || fabs(z) > FLT_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s element %d is out of range for an autoencoder: %g", what, i + 1, x[i]),
+					 errdetail("Autoencoders compute in single precision (real), up to about 3.4e38 after scaling.")));
+	}
+}
+
+/* A result that overflowed (non-finite) is an error, never a silent NaN. */
+static void
+check_result(const double *v, int n, const char *func)
+{
+	for (int i = 0; i < n; i++)
+		if (!isfinite(v[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s result is out of range for this input", func),
+					 errdetail("Element %d of the result is %s.", i + 1,
+							   isnan(v[i]) ? "NaN" : "infinite")));
 }
 
 /* ae_encode(model, x) returns the k-dimensional code of x. */
@@ -209,6 +254,7 @@ ae_encode(PG_FUNCTION_ARGS)
 	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 
 	ae_model_encode(m, c->buf_in, c->buf_out);
+	check_result(c->buf_out, m->n_components, "ae_encode");
 	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_components,
 											  ARR_ELEMTYPE(x)));
 }
@@ -222,6 +268,7 @@ ae_decode(PG_FUNCTION_ARGS)
 	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 
 	ae_model_decode(m, c->buf_in, c->buf_out);
+	check_result(c->buf_out, m->n_features, "ae_decode");
 	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_features,
 											  ARR_ELEMTYPE(x)));
 }
@@ -235,6 +282,7 @@ ae_reconstruct(PG_FUNCTION_ARGS)
 	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 
 	ae_model_reconstruct(m, c->buf_in, c->buf_out);
+	check_result(c->buf_out, m->n_features, "ae_reconstruct");
 	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_features,
 											  ARR_ELEMTYPE(x)));
 }
@@ -270,7 +318,33 @@ ae_lookup_score_method(const AeModel *m, const char *name)
 const AeScoreMethod *
 ae_default_score_method(const AeModel *m)
 {
-	return ae_score_method_find("reconstruction");
+	return ae_model_default_method(m);
+}
+
+/* The method named by argument argno if there is one, else the default. */
+static const AeScoreMethod *
+method_arg(FunctionCallInfo fcinfo, const AeModel *m, int argno)
+{
+	if (PG_NARGS() > argno)
+		return ae_lookup_score_method(m, text_to_cstring(PG_GETARG_TEXT_PP(argno)));
+	return ae_default_score_method(m);
+}
+
+/* The quantiles of a method's training scores; an error when the model has none. */
+static const AeScoreQuantiles *
+quantiles_of(const AeModel *m, const AeScoreMethod *method)
+{
+	const AeScoreQuantiles *qs = ae_model_quantiles(m, method->name);
+
+	if (qs == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("this model has no distribution of training scores for method \"%s\"",
+						method->name),
+				 errdetail("Models trained by pca_train or autoencoder_train from version 0.2.0 on keep one; "
+						   "models from ae_fit or from older versions do not."),
+				 errhint("Retrain the model with pca_train or autoencoder_train.")));
+	return qs;
 }
 
 /*
@@ -285,12 +359,12 @@ ae_anomaly_score(PG_FUNCTION_ARGS)
 	AeModel    *m = model_and_input(fcinfo, false, &x, "input");
 	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 	const AeScoreMethod *method;
+	double		score;
 
-	if (PG_NARGS() > 2)
-		method = ae_lookup_score_method(m, text_to_cstring(PG_GETARG_TEXT_PP(2)));
-	else
-		method = ae_default_score_method(m);
-	PG_RETURN_FLOAT8(method->score(m, c->buf_in));
+	method = method_arg(fcinfo, m, 2);
+	score = method->score(m, c->buf_in);
+	check_result(&score, 1, "ae_anomaly_score");
+	PG_RETURN_FLOAT8(score);
 }
 
 /*
@@ -305,5 +379,45 @@ ae_feature_errors(PG_FUNCTION_ARGS)
 	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 
 	ae_model_feature_errors(m, c->buf_in, c->buf_out);
+	check_result(c->buf_out, m->n_features, "ae_feature_errors");
 	PG_RETURN_ARRAYTYPE_P(ae_doubles_to_array(c->buf_out, m->n_features, FLOAT8OID));
+}
+
+/*
+ * ae_anomaly_percentile(model, x [, method]): the share of training rows
+ * whose score was lower, interpolated between the stored quantiles.
+ */
+Datum
+ae_anomaly_percentile(PG_FUNCTION_ARGS)
+{
+	ArrayType  *x;
+	AeModel    *m = model_and_input(fcinfo, false, &x, "input");
+	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
+	const AeScoreMethod *method = method_arg(fcinfo, m, 2);
+	const AeScoreQuantiles *qs = quantiles_of(m, method);
+
+	PG_RETURN_FLOAT8(ae_quantiles_percentile(qs, method->score(m, c->buf_in)));
+}
+
+/*
+ * ae_is_anomaly(model, x [, contamination [, method]]): whether the score
+ * exceeds the (1 - contamination) quantile of the training scores; the
+ * contamination defaults to the model's (option "contamination").
+ */
+Datum
+ae_is_anomaly(PG_FUNCTION_ARGS)
+{
+	ArrayType  *x;
+	AeModel    *m = model_and_input(fcinfo, false, &x, "input");
+	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
+	const AeScoreMethod *method = method_arg(fcinfo, m, 3);
+	const AeScoreQuantiles *qs = quantiles_of(m, method);
+	double		contamination = PG_NARGS() > 2 ? PG_GETARG_FLOAT8(2) : m->contamination;
+
+	if (!(contamination > 0 && contamination <= 0.5))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("contamination must be in the range (0, 0.5], not %g", contamination),
+				 errdetail("It is the share of training rows expected to be anomalies.")));
+	PG_RETURN_BOOL(method->score(m, c->buf_in) > ae_quantiles_value(qs, 1 - contamination));
 }

@@ -16,6 +16,8 @@
  */
 #include "autoencoder.h"
 
+#include "../engine/ae_detect.h"
+
 #include <math.h>
 
 #include "access/parallel.h"
@@ -61,24 +63,6 @@ state_size(int d, int options_len, int64 cap)
 {
 	return MAXALIGN(sizeof(AeTrainState)) + MAXALIGN(options_len) +
 		(Size) cap * d * sizeof(float);
-}
-
-/* splitmix64: the reservoir's random numbers. */
-static uint64
-next_random(uint64 *state)
-{
-	uint64		z = (*state += UINT64CONST(0x9E3779B97F4A7C15));
-
-	z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
-	return z ^ (z >> 31);
-}
-
-/* Uniform integer in [0, n). */
-static int64
-random_below(uint64 *state, int64 n)
-{
-	return (int64) (next_random(state) % (uint64) n);
 }
 
 /* Rows seen by one aggregate: far beyond any table, and no int64 overflow when added. */
@@ -231,7 +215,7 @@ autoencoder_train_accum(PG_FUNCTION_ARGS)
 	else
 	{
 		/* algorithm R: keep the new row with probability max_rows / seen */
-		slot = random_below(&s->rng, s->seen);
+		slot = ae_sample_below(&s->rng, s->seen);
 		if (slot >= s->max_rows)
 		{
 			/* still check the row, so bad input fails whether sampled or not */
@@ -247,30 +231,6 @@ autoencoder_train_accum(PG_FUNCTION_ARGS)
 }
 
 /*
- * Append want rows chosen uniformly from src's sample to r, in their
- * order: selection sampling (Knuth, TAOCP vol. 2, 3.4.2, algorithm S),
- * constant memory.
- */
-static void
-take_rows(AeTrainState *r, const AeTrainState *src, int64 want)
-{
-	int			d = src->d;
-
-	for (int64 i = 0; i < src->stored && want > 0; i++)
-	{
-		if (random_below(&r->rng, src->stored - i) < want)
-		{
-			memcpy(STATE_ROWS(r) + (Size) r->stored * d,
-				   STATE_ROWS(src) + (Size) i * d, sizeof(float) * d);
-			r->stored++;
-			want--;
-		}
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-}
-
-/*
  * autoencoder_train_combine(a, b): a uniform sample of the union.  The
  * number of rows taken from a follows the hypergeometric law of drawing
  * k rows without replacement from a.seen + b.seen, then that many rows of
@@ -283,9 +243,7 @@ autoencoder_train_combine(PG_FUNCTION_ARGS)
 	AeTrainState *b;
 	AeTrainState *r;
 	int64		k;
-	int64		take_a = 0;
-	int64		left_a,
-				left_b;
+	int64		take_a;
 	int			d;
 
 	ae_agg_require_context(fcinfo, "autoencoder_train_combine", "autoencoder_train");
@@ -311,20 +269,7 @@ autoencoder_train_combine(PG_FUNCTION_ARGS)
 	}
 
 	k = Min(a->max_rows, a->seen + b->seen);
-	left_a = a->seen;
-	left_b = b->seen;
-	for (int64 i = 0; i < k; i++)
-	{
-		if (random_below(&a->rng, left_a + left_b) < left_a)
-		{
-			take_a++;
-			left_a--;
-		}
-		else
-			left_b--;
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
+	take_a = ae_sample_split(&a->rng, k, a->seen, b->seen);
 	/* a uniform sample of a.stored rows holds a uniform sample of any size */
 	take_a = Min(take_a, a->stored);
 	k = Min(k, take_a + b->stored);
@@ -334,8 +279,10 @@ autoencoder_train_combine(PG_FUNCTION_ARGS)
 	r->seen = a->seen + b->seen;
 	r->max_rows = a->max_rows;
 	r->rng = a->rng;
-	take_rows(r, a, take_a);
-	take_rows(r, b, k - take_a);
+	ae_sample_take_rows(&r->rng, STATE_ROWS(r), &r->stored, STATE_ROWS(a), a->stored, take_a,
+						sizeof(float) * d);
+	ae_sample_take_rows(&r->rng, STATE_ROWS(r), &r->stored, STATE_ROWS(b), b->stored, k - take_a,
+						sizeof(float) * d);
 	PG_RETURN_POINTER(r);
 }
 
@@ -365,6 +312,32 @@ train_model(AeTrainSettings *set, AeDataSource *src, int d, int64 n_rows,
 	}
 	return ae_model_from_trainer(set, t, &log, d, n_rows, mean, scale,
 								 "autoencoder_train");
+}
+
+/*
+ * Store the distribution of the training rows' scores in the model: all
+ * rows of the sample, or a uniform AE_CALIB_ROWS of them.
+ */
+static void
+calibrate(AeModel *model, const AeTrainSettings *set, const AeTrainState *s)
+{
+	AeError		err = {0};
+	const float *rows = STATE_ROWS(s);
+	int64		n = s->stored;
+
+	if (n > AE_CALIB_ROWS)
+	{
+		uint64		rng = set->train.seed ^ UINT64CONST(0xC0FFEE);
+		float	   *pick = palloc_extended(sizeof(float) * (Size) AE_CALIB_ROWS * s->d,
+										   MCXT_ALLOC_HUGE);
+
+		n = 0;
+		ae_sample_take_rows(&rng, pick, &n, rows, s->stored, AE_CALIB_ROWS,
+							sizeof(float) * s->d);
+		rows = pick;
+	}
+	if (ae_model_calibrate(model, rows, n, set->score, set->contamination, &err) != AE_OK)
+		ae_report_engine_error(&err, "autoencoder_train");
 }
 
 /* autoencoder_train_final(state) returns the trained model (bytea). */
@@ -421,11 +394,13 @@ autoencoder_train_final(PG_FUNCTION_ARGS)
 
 		ae_moments_acc_init(&acc, s->d);
 		ae_moments_acc_add_floats(&acc, STATE_ROWS(s), s->stored);
-		ae_moments_acc_scaling(&acc, set.scale, mean, scale);
+		ae_moments_acc_scaling(&acc, &set, mean, scale, "autoencoder_train");
 	}
 	src = ae_matrix_source(&ms, STATE_ROWS(s), s->stored, s->d);
 	set.train.shuffle_buffer_rows = s->stored;	/* a full shuffle */
+	ae_check_trainer_memory(&set, s->stored, "autoencoder_train");
 	model = train_model(&set, &src, s->d, s->seen, mean, scale);
+	calibrate(model, &set, s);
 	MemoryContextSwitchTo(old);
 	result = ae_model_to_bytea(model, "autoencoder_train");
 	MemoryContextDelete(train_ctx);

@@ -10,13 +10,14 @@
  */
 #include "autoencoder.h"
 
+#include "../engine/ae_detect.h"
+
 #include <math.h>
 
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
-#include "../engine/ae_stats.h"
 
 #define MOMENTS_BATCH 256
 
@@ -28,7 +29,8 @@ static const char *const loss_choices[] = {"mse", "bce", NULL};
 static const char *const optimizer_choices[] =
 {"adam", "sgd", "momentum", "rmsprop", "adadelta", NULL};
 static const char *const pretrain_choices[] = {"none", "layerwise", NULL};
-static const char *const scale_choices[] = {"standard", "center", "none", NULL};
+static const char *const scale_choices[] = {"standard", "center", "none", "minmax", NULL};
+static const char *const score_choices[] = {"reconstruction", NULL};
 static const char *const variant_choices[] =
 {"basic", "denoising", "sparse", "contractive", "variational", NULL};
 static const char *const noise_choices[] = {"none", "masking", "gaussian", NULL};
@@ -53,6 +55,7 @@ enum
 	O_PATIENCE, O_MIN_DELTA, O_MAX_SECONDS, O_PRETRAIN, O_PRETRAIN_EPOCHS,
 	O_FINETUNE_EPOCHS, O_VERBOSE, O_RECORD_TIMINGS, O_VARIANT, O_NOISE,
 	O_SPARSITY_TARGET, O_SPARSITY_WEIGHT, O_L1_ACTIVITY, O_CONTRACTIVE_WEIGHT, O_BETA_KL,
+	O_CONTAMINATION, O_SCORE,
 	O_SOURCE_SPECIFIC, O_NOPTS
 };
 
@@ -93,6 +96,8 @@ static const AeOptSpec train_option_specs[O_NOPTS] = {
 	{"l1_activity", AE_OPT_REAL, 0, 1e6},
 	{"contractive_weight", AE_OPT_REAL, 0, 1e6},
 	{"beta", AE_OPT_REAL, 0, 1e6},
+	{"contamination", AE_OPT_REAL, 0, 0.5, true},
+	{"score", AE_OPT_ENUM, 0, 0, false, score_choices},
 	{"max_rows", AE_OPT_INT, 2, 1e12},
 };
 
@@ -262,6 +267,8 @@ ae_parse_train_options(Jsonb *options, bool for_fit, const char *funcname,
 	if (v[O_VERBOSE].given)
 		s->verbose = v[O_VERBOSE].flag;
 	s->record_timings = !v[O_RECORD_TIMINGS].given || v[O_RECORD_TIMINGS].flag;
+	s->contamination = v[O_CONTAMINATION].given ? v[O_CONTAMINATION].num : AE_DEFAULT_CONTAMINATION;
+	s->score = score_choices[v[O_SCORE].given ? v[O_SCORE].choice : 0];
 	if (v[O_SOURCE_SPECIFIC].given)
 	{
 		if (for_fit)
@@ -290,6 +297,9 @@ ae_parse_train_options(Jsonb *options, bool for_fit, const char *funcname,
 
 	if (s->train.loss == AE_LOSS_BCE && !v[O_OUTPUT_ACTIVATION].given)
 		s->net.output_activation = AE_ACT_SIGMOID;
+	/* bce needs targets in [0, 1]: scale into it unless told otherwise */
+	if (s->train.loss == AE_LOSS_BCE && !v[O_SCALE].given)
+		s->scale = AE_SCALE_MINMAX;
 	if (s->train.loss == AE_LOSS_BCE && s->net.output_activation != AE_ACT_SIGMOID)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -403,6 +413,8 @@ ae_train_options_json(const AeTrainSettings *s)
 					 t.validation_fraction, t.patience, t.min_delta, t.max_seconds);
 	appendStringInfo(&buf, ", \"record_timings\": %s", s->record_timings ? "true" : "false");
 	append_variant_options(&buf, &t.variant);
+	appendStringInfo(&buf, ", \"contamination\": %.15g, \"score\": \"%s\"",
+					 s->contamination, s->score);
 	appendStringInfo(&buf, ", \"pretrain\": \"%s\"",
 					 t.pretrain == AE_PRETRAIN_LAYERWISE ? "layerwise" : "none");
 	if (t.pretrain == AE_PRETRAIN_LAYERWISE)
@@ -410,6 +422,30 @@ ae_train_options_json(const AeTrainSettings *s)
 						 t.pretrain_epochs, t.finetune_epochs);
 	appendStringInfoChar(&buf, '}');
 	return buf.data;
+}
+
+/*
+ * Refuse a training whose whole footprint (ae_trainer_memory_estimate:
+ * weights, optimiser state, workspaces, buffers, codes) exceeds
+ * autoencoder.max_trainer_memory, before anything is allocated.  Call
+ * with the final settings (shuffle_buffer_rows capped at the rows).
+ */
+void
+ae_check_trainer_memory(const AeTrainSettings *s, int64 n_rows, const char *funcname)
+{
+	double		need = ae_trainer_memory_estimate(&s->net, &s->train, n_rows);
+	double		limit = (double) ae_guc_max_trainer_memory * 1024;
+
+	if (need > limit)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s would need %.0f MB to train, more than autoencoder.max_trainer_memory (%.0f MB)",
+						funcname, ceil(need / (1024 * 1024)), limit / (1024 * 1024)),
+				 errdetail("The estimate counts the network's %zu parameters with their gradients and optimiser state, "
+						   "mini-batch workspaces of %d rows, the shuffle buffer, the validation cache and layer-wise codes.",
+						   ae_net_config_param_count(&s->net),
+						   (int) Min((int64) s->train.batch_size, s->train.shuffle_buffer_rows)),
+				 errhint("Use smaller \"hidden\" layers or a smaller \"batch_size\", or ask a superuser to raise autoencoder.max_trainer_memory.")));
 }
 
 /* Serialise a model into a new bytea (errors become ereports). */
@@ -430,24 +466,30 @@ ae_model_to_bytea(AeModel *m, const char *context)
 	return result;
 }
 
-/* Emit the verbose per-epoch NOTICE. */
+/*
+ * Emit the verbose per-epoch NOTICE.  The elapsed time goes into the
+ * DETAIL, so that the message itself is stable from run to run (tests can
+ * compare it with VERBOSITY terse).
+ */
 void
 ae_notice_epoch(const char *funcname, const AeHistoryRow *row)
 {
 	if (!isnan(row->recon))
 		ereport(NOTICE,
-				(errmsg("%s: %s epoch %d: loss %.6g (reconstruction %.6g, KL %.6g)%s (%.1f s)",
+				(errmsg("%s: %s epoch %d: loss %.6g (reconstruction %.6g, KL %.6g)%s",
 						funcname, row->phase, row->epoch, row->loss, row->recon, row->kl,
-						isnan(row->val_loss) ? "" : psprintf(", val_loss %.6g", row->val_loss),
-						row->seconds)));
+						isnan(row->val_loss) ? "" : psprintf(", val_loss %.6g", row->val_loss)),
+				 errdetail("%.1f s since training began.", row->seconds)));
 	else if (isnan(row->val_loss))
 		ereport(NOTICE,
-				(errmsg("%s: %s epoch %d: loss %.6g (%.1f s)", funcname,
-						row->phase, row->epoch, row->loss, row->seconds)));
+				(errmsg("%s: %s epoch %d: loss %.6g", funcname,
+						row->phase, row->epoch, row->loss),
+				 errdetail("%.1f s since training began.", row->seconds)));
 	else
 		ereport(NOTICE,
-				(errmsg("%s: %s epoch %d: loss %.6g, val_loss %.6g (%.1f s)", funcname,
-						row->phase, row->epoch, row->loss, row->val_loss, row->seconds)));
+				(errmsg("%s: %s epoch %d: loss %.6g, val_loss %.6g", funcname,
+						row->phase, row->epoch, row->loss, row->val_loss),
+				 errdetail("%.1f s since training began.", row->seconds)));
 }
 
 /* An empty history log. */
@@ -513,46 +555,85 @@ ae_model_from_trainer(const AeTrainSettings *set, AeTrainer *t,
 	model->options_json = ae_train_options_json(set);
 	if (ae_model_finish(model, &err) != AE_OK)
 		ae_report_engine_error(&err, funcname);
+	/* the default score and contamination; the aggregate adds quantiles */
+	ae_model_set_detection(model, set->score, set->contamination);
 	return model;
 }
 
-/* Start accumulating the moments of rows of width d. */
+/* Start accumulating the statistics of rows of width d. */
 void
 ae_moments_acc_init(AeMomentsAcc *a, int d)
 {
-	a->d = d;
-	a->n = 0;
-	a->mean = palloc0(sizeof(double) * d);
-	a->m2 = palloc0_array(double, (Size) d * d);
-	a->buf = palloc(sizeof(double) * (Size) MOMENTS_BATCH * d);
-	a->work = palloc(sizeof(double) * ae_moments_work_size(d, MOMENTS_BATCH));
+	if (!ae_feature_stats_init(&a->stats, d))
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory for the statistics of %d features", d)));
+	a->pending = 0;
+	a->buf = palloc(sizeof(float) * (Size) MOMENTS_BATCH * d);
 }
 
-/* Add n float rows, a batch at a time, in double precision. */
+/* Add the buffered rows as one batch. */
+static void
+moments_acc_flush(AeMomentsAcc *a)
+{
+	if (a->pending > 0)
+		ae_feature_stats_add(&a->stats, a->buf, a->pending);
+	a->pending = 0;
+}
+
+/* Add n float rows; full batches of MOMENTS_BATCH rows go in as they fill. */
 void
 ae_moments_acc_add_floats(AeMomentsAcc *a, const float *rows, int64 n)
 {
-	int			d = a->d;
+	int			d = a->stats.d;
+	int64		i = 0;
 
-	for (int64 i = 0; i < n; i += MOMENTS_BATCH)
+	while (i < n)
 	{
-		int			nb = (int) Min(MOMENTS_BATCH, n - i);
+		int			take = (int) Min(MOMENTS_BATCH - a->pending, n - i);
 
-		for (Size j = 0; j < (Size) nb * d; j++)
-			a->buf[j] = rows[(Size) i * d + j];
-		ae_moments_add_batch(d, &a->n, a->mean, a->m2, a->buf, nb, a->work);
-		CHECK_FOR_INTERRUPTS();
+		memcpy(a->buf + (Size) a->pending * d, rows + (Size) i * d,
+			   sizeof(float) * (Size) take * d);
+		a->pending += take;
+		i += take;
+		if (a->pending == MOMENTS_BATCH)
+		{
+			moments_acc_flush(a);
+			CHECK_FOR_INTERRUPTS();
+		}
 	}
 }
 
-/* Mean and scale for a scaling mode; releases the accumulator. */
+/*
+ * Mean and scale for the settings' scaling mode; releases the accumulator.
+ * Binary cross-entropy needs targets in [0, 1]: refuse it unless every
+ * scaled training value lies there (its loss is unbounded below otherwise).
+ */
 void
-ae_moments_acc_scaling(AeMomentsAcc *a, AeScaleMode mode, double *mean,
-					   double *scale)
+ae_moments_acc_scaling(AeMomentsAcc *a, const AeTrainSettings *set,
+					   double *mean, double *scale, const char *funcname)
 {
-	ae_scaling_from_moments(a->d, a->n, a->mean, a->m2, mode, mean, scale);
-	pfree(a->mean);
-	pfree(a->m2);
+	AeFeatureStats *st = &a->stats;
+
+	moments_acc_flush(a);
+	ae_scaling_from_feature_stats(st, set->scale, mean, scale);
+	if (set->train.loss == AE_LOSS_BCE)
+	{
+		for (int j = 0; j < st->d; j++)
+		{
+			double		lo = (st->min[j] - mean[j]) / scale[j];
+			double		hi = (st->max[j] - mean[j]) / scale[j];
+
+			/* rounding of exact 0 and 1 ends is not a range violation */
+			if (lo < -1e-6 || hi > 1 + 1e-6)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"loss\" \"bce\" of %s needs scaled data in [0, 1], but feature %d spans [%g, %g] with \"scale\" \"%s\"",
+								funcname, j + 1, lo, hi, ae_scale_name(set->scale)),
+						 errdetail("Binary cross-entropy compares outputs in [0, 1] with targets in [0, 1]; outside it the loss has no minimum."),
+						 errhint("Use \"scale\": \"minmax\" (the default with \"bce\"), or \"loss\": \"mse\".")));
+		}
+	}
+	ae_feature_stats_free(st);
 	pfree(a->buf);
-	pfree(a->work);
 }

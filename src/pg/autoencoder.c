@@ -8,6 +8,7 @@
  */
 #include "autoencoder.h"
 
+#include <limits.h>
 #include <time.h>
 
 #include "miscadmin.h"
@@ -18,6 +19,7 @@
 PG_MODULE_MAGIC;
 
 int			ae_guc_threads = 1;
+int			ae_guc_max_trainer_memory = AE_DEFAULT_TRAINER_MEMORY_KB;
 
 void		_PG_init(void);
 
@@ -49,26 +51,45 @@ assign_threads(int newval, void *extra)
 	openblas_set_num_threads(newval);
 }
 
-/* Module load: register GUCs and engine hooks. */
+/*
+ * Module load: register GUCs and engine hooks.  The settings that bound
+ * what one session may take from the machine (threads, memory) are
+ * PGC_SUSET: the functions are granted to PUBLIC, so only a superuser
+ * raises them, for everyone or per role (ALTER ROLE ... SET, or
+ * GRANT SET ON PARAMETER).
+ */
 void
 _PG_init(void)
 {
 	DefineCustomIntVariable("autoencoder.threads",
 							"Number of OpenBLAS threads used inside a backend (1 to 64).",
 							"Each backend, and each parallel worker, uses this many threads "
-							"for matrix products and eigen decompositions.",
+							"for matrix products and eigen decompositions.  Superuser only: "
+							"each thread reserves address space in the backend.",
 							&ae_guc_threads,
 							1, 1, 64,
-							PGC_USERSET,
+							PGC_SUSET,
 							0,
 							NULL, assign_threads, NULL);
 	DefineCustomIntVariable("autoencoder.max_train_memory",
 							"Memory for the rows one autoencoder_train aggregate keeps (1 MB to 1000 MB).",
 							"Past it, autoencoder_train trains on a uniform sample of the rows "
-							"and says so in a NOTICE.",
+							"and says so in a NOTICE.  Superuser only; the max_rows option "
+							"lowers the sample.",
 							&ae_guc_max_train_memory,
 							AE_DEFAULT_TRAIN_MEMORY_KB, 1024, AE_MAX_TRAIN_MEMORY_KB,
-							PGC_USERSET,
+							PGC_SUSET,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("autoencoder.max_trainer_memory",
+							"Memory one autoencoder training may use besides its rows (1 MB to 2 TB).",
+							"The network, optimiser state, mini-batch workspaces, shuffle "
+							"buffer, validation cache and layer-wise codes are estimated "
+							"before anything is allocated; a larger training is refused.  "
+							"Superuser only.",
+							&ae_guc_max_trainer_memory,
+							AE_DEFAULT_TRAINER_MEMORY_KB, 1024, MAX_KILOBYTES,
+							PGC_SUSET,
 							GUC_UNIT_KB,
 							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("autoencoder");

@@ -18,6 +18,7 @@
 #include "utils/jsonb.h"
 
 #include "../engine/ae_model.h"
+#include "../engine/ae_stats.h"
 
 #define AUTOENCODER_VERSION "0.2.0"
 
@@ -82,6 +83,8 @@ typedef struct AeTrainSettings
 	bool		hidden_given;
 	bool		verbose;
 	bool		record_timings; /* wall-clock times go into the model */
+	double		contamination;	/* default share ae_is_anomaly flags */
+	const char *score;			/* default score method */
 	int64		max_rows;		/* aggregate sample limit; 0: not given */
 } AeTrainSettings;
 
@@ -89,6 +92,8 @@ extern void ae_parse_train_options(Jsonb *options, bool for_fit,
 								   const char *funcname, AeTrainSettings *s);
 extern void ae_finish_net_config(AeTrainSettings *s, int d, const char *funcname);
 extern char *ae_train_options_json(const AeTrainSettings *s);
+extern void ae_check_trainer_memory(const AeTrainSettings *s, int64 n_rows,
+									const char *funcname);
 extern bytea *ae_model_to_bytea(AeModel *m, const char *context);
 extern void ae_notice_epoch(const char *funcname, const AeHistoryRow *row);
 
@@ -106,25 +111,33 @@ extern AeModel *ae_model_from_trainer(const AeTrainSettings *set, AeTrainer *t,
 									  const double *mean, const double *scale,
 									  const char *funcname);
 
+/*
+ * Per-feature statistics of the training rows, for their scaling: O(d)
+ * memory whatever the width (the d*d co-moments are PCA's alone).  Rows
+ * are buffered until a batch is full, so the batches (and so the rounding
+ * of the result) depend only on the rows' order, never on how the caller
+ * chunks them: autoencoder_train and ae_fit reach the same scaling bit for
+ * bit.
+ */
 typedef struct AeMomentsAcc
 {
-	int			d;
-	double		n;
-	double	   *mean;
-	double	   *m2;
-	double	   *buf;
-	double	   *work;
+	AeFeatureStats stats;
+	int			pending;		/* rows in buf not yet added */
+	float	   *buf;			/* MOMENTS_BATCH rows */
 } AeMomentsAcc;
 
 extern void ae_moments_acc_init(AeMomentsAcc *a, int d);
 extern void ae_moments_acc_add_floats(AeMomentsAcc *a, const float *rows, int64 n);
-extern void ae_moments_acc_scaling(AeMomentsAcc *a, AeScaleMode mode,
-								   double *mean, double *scale);
+extern void ae_moments_acc_scaling(AeMomentsAcc *a, const AeTrainSettings *set,
+								   double *mean, double *scale,
+								   const char *funcname);
 
 /* ae_train_agg.c */
 #define AE_DEFAULT_TRAIN_MEMORY_KB	(512 * 1024)
 #define AE_MAX_TRAIN_MEMORY_KB		(1000 * 1024)	/* states are bytea: < 1 GB */
 extern int	ae_guc_max_train_memory;
+#define AE_DEFAULT_TRAINER_MEMORY_KB	(1024 * 1024)
+extern int	ae_guc_max_trainer_memory;
 
 /* ae_agg.c: shared by the aggregates' support functions */
 extern void ae_agg_require_context(FunctionCallInfo fcinfo, const char *func,
@@ -137,6 +150,12 @@ extern void ae_agg_check_row(const char *agg, int state_d, uint32 state_crc,
 extern bytea *ae_agg_aligned(bytea *b);
 extern void ae_agg_check_states(const char *agg, int d_a, uint32 crc_a,
 								int d_b, uint32 crc_b);
+extern uint64 ae_sample_random(uint64 *state);
+extern int64 ae_sample_below(uint64 *state, int64 n);
+extern int64 ae_sample_split(uint64 *rng, int64 k, int64 seen_a, int64 seen_b);
+extern void ae_sample_take_rows(uint64 *rng, void *dst, int64 *dst_n,
+								const void *src, int64 src_n, int64 want,
+								Size row_bytes);
 
 /*
  * A transition or combine function whose argument argno is NULL passes
