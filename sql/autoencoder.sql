@@ -80,7 +80,7 @@ SELECT max(abs(ae_anomaly_score(m.model, bc.features) -
 FROM m, bc;
 
 -- a linear autoencoder approaches PCA with as many components (in-sample error)
-SELECT avg(ae_anomaly_score(a.model, bc.features)) / avg(ae_anomaly_score(p.model, bc.features))
+SELECT avg(ae_anomaly_score(a.model, bc.features, 'reconstruction')) / avg(ae_anomaly_score(p.model, bc.features, 'reconstruction'))
        BETWEEN 0.999 AND 1.05 AS linear_ae_within_5pct_of_pca
 FROM bc, ae_models a, (SELECT pca_train(features, '{"components": 5}') AS model FROM bc) p
 WHERE a.name = 'linear5';
@@ -131,9 +131,12 @@ FROM ae_training_history((SELECT autoencoder_train(features,
        '{"hidden": [12, 4], "pretrain": "layerwise", "pretrain_epochs": 3, "finetune_epochs": 5}') FROM bc))
 GROUP BY phase ORDER BY phase;
 
--- verbose: one NOTICE per epoch (constant rows keep the loss at exactly 0)
+-- verbose: one NOTICE per epoch (constant rows keep the loss at exactly 0);
+-- the elapsed time is in the DETAIL, which terse verbosity leaves out
+\set VERBOSITY terse
 SELECT autoencoder_train(x, '{"hidden": [1], "epochs": 2, "verbose": true}') IS NOT NULL AS trained
 FROM (VALUES ('{1,2}'::float8[]), ('{1,2}'), ('{1,2}')) v(x);
+\set VERBOSITY default
 
 -- the memory budget switches to a uniform sample, with a NOTICE
 SELECT (ae_model_info(autoencoder_train(features, '{"hidden": [4], "epochs": 1, "max_rows": 100}'))->>'n_rows')::int AS n

@@ -79,7 +79,7 @@ SELECT ae_decode(pca, ARRAY[0, 0]) = ae_decode(pca, ARRAY[0, 0]::float8[]) AS in
        ae_encode(ae, ARRAY[1, 2, 3]) = ae_encode(ae, ARRAY[1, 2, 3]::float8[]) AS int_encode,
        ae_reconstruct(pca, ARRAY[1.5, 2, 3]) = ae_reconstruct(pca, ARRAY[1.5, 2, 3]::float8[]) AS numeric_reconstruct
 FROM m;
-SELECT ae_anomaly_score(pca, ARRAY[1, 2, 3], 'reconstruction') = ae_anomaly_score(pca, ARRAY[1, 2, 3]::float8[]) AS int_method,
+SELECT ae_anomaly_score(pca, ARRAY[1, 2, 3], 'reconstruction') = ae_anomaly_score(pca, ARRAY[1, 2, 3]::float8[], 'reconstruction') AS int_method,
        ae_feature_errors(pca, '{1, 2, 3}') = ae_feature_errors(pca, ARRAY[1, 2, 3]::float8[]) AS literal_errors,
        ae_is_anomaly(pca, ARRAY[1, 2, 3]::bigint[], 0.1) = ae_is_anomaly(pca, ARRAY[1, 2, 3]::float8[], 0.1) AS bigint_flag,
        ae_anomaly_percentile(ae, ARRAY[1.5, 2, 3]) = ae_anomaly_percentile(ae, ARRAY[1.5, 2, 3]::float8[]) AS numeric_percentile

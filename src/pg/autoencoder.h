@@ -113,11 +113,17 @@ extern AeModel *ae_model_from_trainer(const AeTrainSettings *set, AeTrainer *t,
 
 /*
  * Per-feature statistics of the training rows, for their scaling: O(d)
- * memory whatever the width (the d*d co-moments are PCA's alone).
+ * memory whatever the width (the d*d co-moments are PCA's alone).  Rows
+ * are buffered until a batch is full, so the batches (and so the rounding
+ * of the result) depend only on the rows' order, never on how the caller
+ * chunks them: autoencoder_train and ae_fit reach the same scaling bit for
+ * bit.
  */
 typedef struct AeMomentsAcc
 {
 	AeFeatureStats stats;
+	int			pending;		/* rows in buf not yet added */
+	float	   *buf;			/* MOMENTS_BATCH rows */
 } AeMomentsAcc;
 
 extern void ae_moments_acc_init(AeMomentsAcc *a, int d);

@@ -6,8 +6,12 @@
  * Each input is tried twice: as it is (so the checksum and length checks
  * are exercised), and with its length and checksum fields repaired (so
  * the fuzzer reaches the section parsers behind them).  A model that
- * parses must score a row, and survive a write-read-write cycle unchanged.  On start-up, valid PCA and autoencoder models are written to
- * $AE_FUZZ_SEED_DIR (if set) as seeds.
+ * parses must score a row, and survive a write-read-write cycle unchanged;
+ * an input accepted as it is must carry its own length and a checksum that
+ * matches, so a reader that skips a check fails here rather than passing
+ * for a reader that does not crash.  On start-up, valid PCA and autoencoder
+ * models are written to $AE_FUZZ_SEED_DIR (if set) as seeds; the committed
+ * corpus is test/fuzz/seeds/.
  *
  * Build and run: test/fuzz/run-fuzz.sh [seconds]
  *
@@ -28,7 +32,7 @@ int			LLVMFuzzerInitialize(int *argc, char ***argv);
  * Parse and score one buffer; a model that parses must serialise to bytes
  * that parse again and serialise to the same bytes, with the same score.
  */
-static void
+static bool
 try_model(const uint8_t *data, size_t size)
 {
 	AeError		err = {0};
@@ -46,7 +50,7 @@ try_model(const uint8_t *data, size_t size)
 	{
 		if (err.status == AE_OK || err.msg[0] == '\0')
 			abort();			/* a refusal must say why */
-		return;
+		return false;
 	}
 	row = calloc(m->n_features, sizeof(double));
 	s1 = ae_model_score(m, row);
@@ -66,6 +70,38 @@ try_model(const uint8_t *data, size_t size)
 	ae_free(b2);
 	ae_model_free(m);
 	ae_model_free(m2);
+	return true;
+}
+
+/* Little-endian u32 at p. */
+static uint32_t
+get_u32(const uint8_t *p)
+{
+	return (uint32_t) p[0] | ((uint32_t) p[1] << 8) | ((uint32_t) p[2] << 16) |
+		((uint32_t) p[3] << 24);
+}
+
+/*
+ * The reader accepted these bytes as they are: then their length field
+ * must be their length and their checksum must match (CRC-32 of the bytes
+ * with the checksum field zero, recomputed here).  A reader that skipped a
+ * check would accept damaged bytes, which no crash would reveal.
+ */
+static void
+check_accepted(const uint8_t *data, size_t size)
+{
+	uint8_t    *copy;
+	uint32_t	crc;
+
+	if (size < AE_HEADER_SIZE || get_u32(data + 24) != size)
+		abort();
+	copy = malloc(size);
+	memcpy(copy, data, size);
+	memset(copy + 28, 0, 4);
+	crc = ae_crc32(0, copy, size);
+	free(copy);
+	if (crc != get_u32(data + 28))
+		abort();
 }
 
 int
@@ -74,7 +110,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t    *fixed;
 	uint32_t	crc;
 
-	try_model(data, size);
+	if (try_model(data, size))
+		check_accepted(data, size);
 	if (size < AE_HEADER_SIZE || size > ((size_t) 1 << 24))
 		return 0;
 	fixed = malloc(size);

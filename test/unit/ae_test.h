@@ -36,6 +36,12 @@ static int	ae_test_failures_in_test;
 	AE_CHECK(fabs((double) (a) - (double) (b)) <= (tol) * fmax(1.0, fmax(fabs((double) (a)), fabs((double) (b)))), \
 			 "%s = %.17g, %s = %.17g, tolerance %g", #a, (double) (a), #b, (double) (b), (double) (tol))
 
+/* |a-b| <= tol * |b|: for values far from 1, where AE_CHECK_CLOSE is absolute */
+#define AE_CHECK_REL(a, b, tol) \
+	AE_CHECK(fabs((double) (a) - (double) (b)) <= (tol) * fabs((double) (b)), \
+			 "%s = %.17g, %s = %.17g, relative difference %.3g, tolerance %g", #a, (double) (a), \
+			 #b, (double) (b), fabs((double) (a) - (double) (b)) / fabs((double) (b)), (double) (tol))
+
 typedef struct AeTestCase
 {
 	const char *name;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ae_model.h"
+#include "ae_nn_int.h"
 #include "ae_pca.h"
 #include "ae_stats.h"
 
@@ -473,6 +474,143 @@ test_random_payloads(void)
 	free(good);
 }
 
+/*
+ * The score of a PCA model built by hand, against values worked out on
+ * paper.  d = 3, mean (1, 2, 3), scale (2, 1, 0.5), components (0.6, 0.8, 0),
+ * (-0.8, 0.6, 0), (0, 0, 1) with eigenvalues 4, 2, 1, one kept.  The row
+ * x = (3, 4, 4) scales to z = (1, 2, 2); its code is 0.6 + 1.6 = 2.2; the
+ * scaled reconstruction 2.2 (0.6, 0.8, 0) = (1.32, 1.76, 0) leaves the
+ * residual (-0.32, 0.24, 2), whose mean square is 4.16 / 3.  Whitening
+ * divides the code by sqrt(4) and leaves the score alone.
+ */
+static void
+test_score_pca_by_hand(void)
+{
+	static const double vectors[9] = {0.6, 0.8, 0, -0.8, 0.6, 0, 0, 0, 1};
+	double		x[3] = {3, 4, 4},
+				code[1],
+				out[3];
+	AeError		err = {0};
+
+	for (int whiten = 0; whiten <= 1; whiten++)
+	{
+		AeModel    *m = ae_model_new(AE_KIND_PCA, 3, 1, &err);
+
+		AE_CHECK(m != NULL, "model_new: %s", err.msg);
+		if (!m)
+			return;
+		m->mean[0] = 1, m->mean[1] = 2, m->mean[2] = 3;
+		m->scale[0] = 2, m->scale[1] = 1, m->scale[2] = 0.5;
+		m->scale_mode = AE_SCALE_STANDARD;
+		m->whiten = whiten;
+		m->n_eigenvalues = 3;
+		m->eigenvalues = ae_alloc_array(3, sizeof(double));
+		m->eigenvalues[0] = 4, m->eigenvalues[1] = 2, m->eigenvalues[2] = 1;
+		m->n_vectors = 3;
+		m->vectors = ae_alloc_array(9, sizeof(double));
+		memcpy(m->vectors, vectors, sizeof(vectors));
+		AE_CHECK(ae_model_finish(m, &err) == AE_OK, "finish: %s", err.msg);
+		AE_CHECK_CLOSE(ae_model_score(m, x), 4.16 / 3, 1e-14);
+		ae_model_encode(m, x, code);
+		AE_CHECK_CLOSE(code[0], whiten ? 1.1 : 2.2, 1e-14);
+		/* back in the original space: z * scale + mean */
+		ae_model_reconstruct(m, x, out);
+		AE_CHECK_CLOSE(out[0], 1.32 * 2 + 1, 1e-14);
+		AE_CHECK_CLOSE(out[1], 1.76 * 1 + 2, 1e-14);
+		AE_CHECK_CLOSE(out[2], 0 * 0.5 + 3, 1e-14);
+		ae_model_free(m);
+	}
+}
+
+/*
+ * The score of autoencoders built by hand: d = 2, one code unit, encoder
+ * weights (0.5, -1) and bias 0.25, decoder weights (2, 1) and biases
+ * (0, -0.5), mean (0, 1), scale (1, 2).  The row x = (1, 5) scales to
+ * z = (1, 2), whose pre-activation code is 0.5 - 2 + 0.25 = -1.25.
+ *   linear:  code -1.25, reconstruction (-2.5, -1.75), residual (3.5, 3.75),
+ *            score (12.25 + 14.0625) / 2 = 13.15625
+ *   relu:    code 0, reconstruction (0, -0.5), residual (1, 2.5),
+ *            score (1 + 6.25) / 2 = 3.625
+ *   tied (linear, decoder weights (0.5, -1)): reconstruction
+ *            (-0.625, 0.75), residual (1.625, 1.25), score 2.1015625
+ *   sigmoid: code s = 1 / (1 + e^1.25), reconstruction (2s, s - 0.5),
+ *            score ((1 - 2s)^2 + (2.5 - s)^2) / 2
+ * (all but the sigmoid case are exact in float32).
+ */
+static void
+test_score_autoencoder_by_hand(void)
+{
+	struct
+	{
+		AeActivation act;
+		bool		tied;
+		double		code;
+		double		score;
+	}			cases[4];
+	double		s = 1 / (1 + exp(1.25));
+	double		x[2] = {1, 5},
+				code[1],
+				out[2];
+	AeError		err = {0};
+
+	cases[0].act = AE_ACT_LINEAR, cases[0].tied = false, cases[0].code = -1.25, cases[0].score = 13.15625;
+	cases[1].act = AE_ACT_RELU, cases[1].tied = false, cases[1].code = 0, cases[1].score = 3.625;
+	cases[2].act = AE_ACT_LINEAR, cases[2].tied = true, cases[2].code = -1.25, cases[2].score = 2.1015625;
+	cases[3].act = AE_ACT_SIGMOID, cases[3].tied = false, cases[3].code = s,
+		cases[3].score = ((1 - 2 * s) * (1 - 2 * s) + (2.5 - s) * (2.5 - s)) / 2;
+
+	for (int c = 0; c < 4; c++)
+	{
+		AeNetConfig nc;
+		AeModel    *m = ae_model_new(AE_KIND_AUTOENCODER, 2, 1, &err);
+		AeNet	   *net;
+
+		AE_CHECK(m != NULL, "model_new: %s", err.msg);
+		if (!m)
+			return;
+		ae_net_config_defaults(&nc);
+		nc.n_inputs = 2;
+		nc.n_hidden = 1;
+		nc.hidden[0] = 1;
+		nc.activation = cases[c].act;
+		nc.output_activation = AE_ACT_LINEAR;
+		nc.tied_weights = cases[c].tied;
+		net = ae_net_create(&nc, &err);
+		AE_CHECK(net != NULL, "net_create: %s", err.msg);
+		if (!net)
+		{
+			ae_model_free(m);
+			return;
+		}
+		/* encoder: layer 0 (1 x 2); decoder: layer 1 (2 x 1) */
+		net->params[net->layers[0].w_off + 0] = 0.5f;
+		net->params[net->layers[0].w_off + 1] = -1.0f;
+		net->params[net->layers[0].b_off] = 0.25f;
+		if (!cases[c].tied)
+		{
+			net->params[net->layers[1].w_off + 0] = 2.0f;
+			net->params[net->layers[1].w_off + 1] = 1.0f;
+		}
+		net->params[net->layers[1].b_off + 0] = 0.0f;
+		net->params[net->layers[1].b_off + 1] = -0.5f;
+		m->net = net;
+		m->mean[0] = 0, m->mean[1] = 1;
+		m->scale[0] = 1, m->scale[1] = 2;
+		AE_CHECK(ae_model_finish(m, &err) == AE_OK, "finish: %s", err.msg);
+		AE_CHECK_CLOSE(ae_model_score(m, x), cases[c].score, 1e-6);
+		ae_model_encode(m, x, code);
+		AE_CHECK_CLOSE(code[0], cases[c].code, 1e-6);
+		/* original space: reconstruction * scale + mean */
+		if (c == 0)
+		{
+			ae_model_reconstruct(m, x, out);
+			AE_CHECK_CLOSE(out[0], -2.5, 1e-6);
+			AE_CHECK_CLOSE(out[1], -1.75 * 2 + 1, 1e-6);
+		}
+		ae_model_free(m);
+	}
+}
+
 /* CRC-32 of "123456789" is the standard check value. */
 static void
 test_crc32(void)
@@ -486,6 +624,8 @@ AE_TEST_MAIN("model",
 			 AE_TEST(test_eigen_known_matrix),
 			 AE_TEST(test_pca_identities),
 			 AE_TEST(test_pca_fit_errors),
+			 AE_TEST(test_score_pca_by_hand),
+			 AE_TEST(test_score_autoencoder_by_hand),
 			 AE_TEST(test_roundtrip),
 			 AE_TEST(test_corruption_refused),
 			 AE_TEST(test_unknown_sections),

@@ -7,10 +7,13 @@
  *
  * Built twice: test_nn (float32, as in production) and test_nn_double
  * (-DAE_NN_DOUBLE), where the finite-difference gradient checks must reach
- * a relative error below 1e-4 for every parameter.  In float32 only one
- * smoke gradient check runs, with a tolerance of 2e-2 (central differences
+ * a relative error below 1e-4 for every parameter.  In float32 the check
+ * covers every activation with a tolerance of 2e-2 (central differences
  * with h = 1e-2 in single precision carry ~1e-4 truncation and ~1e-5/h
- * rounding error, so tighter bounds would test float rounding, not code).
+ * rounding error, so tighter bounds would test float rounding, not code);
+ * the worst relative error measured over those checks is 6.4e-3
+ * (AE_TEST_VERBOSE=1 test/unit/test_nn prints it), a margin of 3, while a
+ * wrong derivative gives errors near 1.
  *
  *-------------------------------------------------------------------------
  */
@@ -376,14 +379,29 @@ test_grad_deep_l2(void)
 
 #else
 
-/* Float32 smoke check (the full set runs in test_nn_double). */
+/*
+ * The float32 build (the one in production) checks every hidden activation
+ * with both output activations and both losses; test_nn_double repeats the
+ * full set with tight bounds.
+ */
 static void
-test_grad_float_smoke(void)
+test_grad_float_activations(void)
 {
 	static const int h[] = {4, 3};
+	AeActivation acts[] = {AE_ACT_LINEAR, AE_ACT_RELU, AE_ACT_SIGMOID,
+	AE_ACT_TANH, AE_ACT_ELU, AE_ACT_LEAKY_RELU};
 
-	check_grad("float/tanh/mse", 5, 2, h, AE_ACT_TANH, AE_ACT_LINEAR, false, AE_LOSS_MSE, 0.1);
-	check_grad("float/sigmoid/bce/tied", 5, 2, h, AE_ACT_SIGMOID, AE_ACT_SIGMOID, true, AE_LOSS_BCE, 0);
+	for (int i = 0; i < 6; i++)
+	{
+		char		what[64];
+
+		snprintf(what, sizeof(what), "float/%s/mse/linear-out", ae_activation_name(acts[i]));
+		check_grad(what, 5, 2, h, acts[i], AE_ACT_LINEAR, false, AE_LOSS_MSE, 0.1);
+		snprintf(what, sizeof(what), "float/%s/bce/tied", ae_activation_name(acts[i]));
+		check_grad(what, 5, 2, h, acts[i], AE_ACT_SIGMOID, true, AE_LOSS_BCE, 0);
+	}
+	if (getenv("AE_TEST_VERBOSE"))
+		printf("  gradcheck worst relative error over all checks: %.3g\n", gc_worst);
 }
 
 #endif
@@ -985,9 +1003,14 @@ test_serialise_rejects(void)
 	}
 	/* newer version */
 	memcpy(copy, b, len);
-	copy[0] = 2;
+	copy[0] = AE_NNET_VERSION + 1;
 	AE_CHECK(read_bytes(copy, len, 5, &err) == NULL && err.status == AE_EVERSION,
-			 "version 2 not refused as EVERSION");
+			 "version %d not refused as EVERSION", AE_NNET_VERSION + 1);
+	/* version 2 is only for variational networks */
+	memcpy(copy, b, len);
+	copy[0] = 2;
+	AE_CHECK(read_bytes(copy, len, 5, &err) == NULL && err.status == AE_ECORRUPT,
+			 "version 2 without the variational flag accepted");
 
 	/* absurd sizes: must be refused without big allocations */
 	ae_set_allocator(counting_alloc, free);
@@ -1253,8 +1276,14 @@ test_layerwise_learns(void)
 			 hist[10].loss, hist[19].loss);
 	AE_CHECK(hist[29].loss <= hist[20].loss, "finetune %.4f -> %.4f",
 			 hist[20].loss, hist[29].loss);
+	/*
+	 * The trained net's loss is the last epoch's mean loss, a little lower
+	 * as the weights improved during the epoch: over data seeds 1..12 and
+	 * training seeds 1..3 they differed by at most 1.1% (float and double
+	 * builds), so 5% leaves a margin of 4.5.
+	 */
 	if (net)
-		AE_CHECK_CLOSE(net_mse(net, x, 500), hist[29].loss, 0.2);
+		AE_CHECK_REL(net_mse(net, x, 500), hist[29].loss, 0.05);
 	ae_net_free(net);
 	free(x);
 }
@@ -1640,7 +1669,7 @@ AE_TEST_MAIN(SUITE,
 			 AE_TEST(test_grad_tied),
 			 AE_TEST(test_grad_deep_l2),
 #else
-			 AE_TEST(test_grad_float_smoke),
+			 AE_TEST(test_grad_float_activations),
 #endif
 			 AE_TEST(test_optimizers),
 			 AE_TEST(test_trainer_sgd_by_hand),
