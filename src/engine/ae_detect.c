@@ -57,6 +57,13 @@ applies_robust(const AeModel *m)
 	return m->kind == AE_KIND_PCA && m->has_robust;
 }
 
+/* Variational autoencoders. */
+static bool
+applies_variational(const AeModel *m)
+{
+	return ae_model_is_variational(m);
+}
+
 static const AeScoreMethod score_methods[] = {
 	{"reconstruction", applies_any, ae_score_reconstruction,
 	"mean squared reconstruction error per feature in the scaled space"},
@@ -66,6 +73,8 @@ static const AeScoreMethod score_methods[] = {
 	"every component's squared projection divided by its eigenvalue (needs every eigenvector)"},
 	{"robust", applies_robust, ae_score_robust,
 	"the Mahalanobis distance under a robust (minimum covariance determinant) estimate of the training rows' location and scatter"},
+	{"elbo", applies_variational, ae_model_neg_elbo,
+	"the negative evidence lower bound, from a fixed set of samples (variational autoencoders)"},
 };
 
 #define N_METHODS ((int) (sizeof(score_methods) / sizeof(score_methods[0])))

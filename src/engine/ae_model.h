@@ -177,6 +177,16 @@ extern void ae_model_decode(AeModel *m, const double *code, double *x);
 extern void ae_model_reconstruct(AeModel *m, const double *x, double *out);
 /* Mean squared reconstruction error in the scaled space. */
 extern double ae_model_score(AeModel *m, const double *x);
+
+/* ---- variational models ---- */
+#define AE_ELBO_SAMPLES		16	/* draws per row of the ELBO score */
+#define AE_ELBO_SEED		42	/* their fixed seed: the score is IMMUTABLE */
+extern bool ae_model_is_variational(const AeModel *m);
+/* Negative ELBO of one row (scaled space; NAN if not variational). */
+extern double ae_model_neg_elbo(AeModel *m, const double *x);
+/* Rows first .. first+n-1 of seed's sample stream, original space. */
+extern AeStatus ae_model_sample(AeModel *m, int64_t first, int n,
+								uint64_t seed, double *out, AeError *err);
 /* z = (x - mean) / scale, and the reconstruction of a scaled row (d each). */
 extern void ae_model_scale_in(const AeModel *m, const double *x, double *z);
 extern void ae_model_reconstruct_scaled(AeModel *m, const double *z, double *out);
