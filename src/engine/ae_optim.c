@@ -19,6 +19,7 @@
  *-------------------------------------------------------------------------
  */
 #include "ae_nn_int.h"
+#include "ae_kernels.h"
 
 #include <math.h>
 #include <string.h>
@@ -141,23 +142,12 @@ ae_opt_step(AeOptState *o, ae_real *params, const ae_real *grad)
 			break;
 		case AE_OPT_ADAM:
 			{
-				ae_real		b1 = (ae_real) o->beta1;
-				ae_real		b2 = (ae_real) o->beta2;
 				double		bc1 = 1.0 - pow(o->beta1, (double) o->t);
 				double		bc2 = 1.0 - pow(o->beta2, (double) o->t);
-				ae_real		step = (ae_real) (o->lr / bc1);
-				ae_real		isb2 = (ae_real) (1.0 / sqrt(bc2));
-				ae_real		eps = (ae_real) o->epsilon;
 
-				for (size_t i = 0; i < n; i++)
-				{
-					ae_real		g = grad[i];
-
-					s1[i] = b1 * s1[i] + (1 - b1) * g;
-					s2[i] = b2 * s2[i] + (1 - b2) * g * g;
-					params[i] -= step * s1[i] /
-						(AE_SQRT(s2[i]) * isb2 + eps);
-				}
+				ae_k_adam(params, s1, s2, grad, n, (ae_real) o->beta1,
+						  (ae_real) o->beta2, (ae_real) (o->lr / bc1),
+						  (ae_real) (1.0 / sqrt(bc2)), (ae_real) o->epsilon);
 			}
 			break;
 	}

@@ -9,6 +9,9 @@
  *	 --hidden 48,16  --epochs 50  --batch 64  --lr 0 (optimiser default)
  *	 --activation relu  --optimizer adam  --seed 42  --tied 0
  *	 --drop-last 1 (drop the last column, e.g. a label)
+ *	 --simd auto|baseline (the engine's elementwise kernels: the widest
+ *	   level the CPU supports, or the x86-64 baseline)
+ * or: bench_train --sgemm-peak (one large sgemm's GFLOP/s)
  *
  * The data is standardised ((x - mean) / std, population std, constant
  * columns keep scale 1), as the extension's default scaling does; the
@@ -22,6 +25,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <cblas.h>
+
+#include "ae_kernels.h"
 #include "ae_nn.h"
 
 /* Read a numeric CSV with a header row; returns rows, sets *cols. */
@@ -80,6 +86,46 @@ read_csv(const char *path, int drop_last, int64_t *rows_out, int *cols_out)
 	return data;
 }
 
+/*
+ * Print the GFLOP/s of one large single-precision matrix product through
+ * the same OpenBLAS the engine uses (best of five 1024^3 products): the
+ * peak that the training matrix's GFLOP/s are compared with.
+ */
+static int
+sgemm_peak(void)
+{
+	const int	n = 1024;
+	float	   *a = malloc(sizeof(float) * n * n),
+			   *b = malloc(sizeof(float) * n * n),
+			   *c = malloc(sizeof(float) * n * n);
+	double		best = 0;
+
+	for (int i = 0; i < n * n; i++)
+	{
+		a[i] = (float) ((i % 17) - 8) / 8;
+		b[i] = (float) ((i % 13) - 6) / 6;
+	}
+	for (int r = 0; r < 5; r++)
+	{
+		struct timespec t0,
+					t1;
+		double		secs;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n,
+					b, n, 0, c, n);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+		if (2.0 * n * n * n / secs > best)
+			best = 2.0 * n * n * n / secs;
+	}
+	printf("sgemm_gflops=%.2f\n", best / 1e9);
+	free(a);
+	free(b);
+	free(c);
+	return 0;
+}
+
 /* Name to enum, or exit. */
 static int
 lookup(const char *s, const char *const *names, int n)
@@ -120,6 +166,8 @@ main(int argc, char **argv)
 	float	   *xs,
 			   *out;
 
+	if (argc >= 2 && strcmp(argv[1], "--sgemm-peak") == 0)
+		return sgemm_peak();
 	if (argc < 2)
 	{
 		fprintf(stderr, "usage: %s CSV [--hidden 48,16] [--epochs N] ...\n", argv[0]);
@@ -152,6 +200,9 @@ main(int argc, char **argv)
 			tc.l2 = atof(v);
 		else if (strcmp(k, "--drop-last") == 0)
 			drop_last = atoi(v);
+		else if (strcmp(k, "--simd") == 0)
+			ae_simd_set_level(strcmp(v, "baseline") == 0 ?
+							  AE_SIMD_BASELINE : ae_simd_detect());
 		else
 		{
 			fprintf(stderr, "unknown option %s\n", k);
@@ -223,9 +274,10 @@ main(int argc, char **argv)
 	mse /= (double) n * d;
 
 	printf("rows=%lld features=%d epochs=%d seconds=%.6f samples_per_sec=%.1f "
-		   "final_loss=%.6f mse=%.6f params=%lld\n",
+		   "final_loss=%.6f mse=%.6f params=%lld simd=%d\n",
 		   (long long) n, d, epochs_run, secs, (double) n * epochs_run / secs,
-		   row.loss, mse, (long long) ae_net_parameter_count(net));
+		   row.loss, mse, (long long) ae_net_parameter_count(net),
+		   (int) ae_simd_level());
 	ae_net_free(net);
 	ae_trainer_free(t);
 	free(x);
