@@ -164,6 +164,7 @@ INSERT INTO variants VALUES
   ('sparsity_weight',   '{"variant": "sparse", "activation": "sigmoid"}', '{"sparsity_weight": 5}', true),
   ('contractive_weight', '{"variant": "contractive"}', '{"contractive_weight": 2}', true),
   ('l1_activity',       '{}', '{"l1_activity": 0.1}', true),
+  ('beta',              '{"variant": "variational"}', '{"beta": 0.1}', true),
   -- these must not touch the weights: reporting, and the detection defaults
   ('verbose',           '{}', '{"verbose": true}', false),
   ('record_timings',    '{}', '{"record_timings": false}', false),
