@@ -292,9 +292,26 @@ CREATE AGGREGATE autoencoder_train(numeric[], jsonb) (
 
 ------------------------------------------------------------------------
 -- Autoencoder variants: denoising, sparse, contractive, variational
--- (denoising, sparse and contractive are options of autoencoder_train and
--- ae_fit: no new SQL objects)
+-- (the variants are options of autoencoder_train and ae_fit; the
+-- variational autoencoder adds sampling, and its history two terms)
 ------------------------------------------------------------------------
+
+-- ae_sample(model, n [, seed]): n rows decoded from codes drawn from the
+-- prior of a variational autoencoder; row i of a seed is always the same
+CREATE FUNCTION ae_sample(model bytea, n integer, seed bigint DEFAULT 42)
+RETURNS SETOF double precision[]
+AS 'MODULE_PATHNAME', 'ae_sample'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+
+-- ae_training_history gains the variational terms (NULL for other models);
+-- the C function fills whichever columns its declaration has
+DROP FUNCTION ae_training_history(bytea);
+CREATE FUNCTION ae_training_history(model bytea)
+RETURNS TABLE(epoch integer, phase text, loss double precision,
+			  val_loss double precision, seconds double precision,
+			  reconstruction double precision, kl double precision)
+AS 'MODULE_PATHNAME', 'ae_training_history'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 50;
 
 ------------------------------------------------------------------------
 -- Outlier detection: score methods, thresholds, explanations

@@ -80,7 +80,7 @@ SELECT max(abs(ae_anomaly_score(m.model, bc.features) -
 FROM m, bc;
 
 -- a linear autoencoder approaches PCA with as many components (in-sample error)
-SELECT avg(ae_anomaly_score(a.model, bc.features)) / avg(ae_anomaly_score(p.model, bc.features))
+SELECT avg(ae_anomaly_score(a.model, bc.features, 'reconstruction')) / avg(ae_anomaly_score(p.model, bc.features, 'reconstruction'))
        BETWEEN 0.999 AND 1.05 AS linear_ae_within_5pct_of_pca
 FROM bc, ae_models a, (SELECT pca_train(features, '{"components": 5}') AS model FROM bc) p
 WHERE a.name = 'linear5';

@@ -55,8 +55,8 @@ FROM models, pca_components(model) GROUP BY name ORDER BY name;
 SELECT count(*) AS rows_checked,
        max(max_rel_diff(ae_encode(k5.model, bc.features), r.code_k5)) < 1e-8 AS codes_match,
        max(max_rel_diff(ae_encode(w5.model, bc.features), r.white_k5)) < 1e-8 AS white_match,
-       max(abs(ae_anomaly_score(k5.model, bc.features) - r.score_k5) / r.score_k5) < 1e-7 AS scores_match,
-       max(abs(ae_anomaly_score(c3.model, bc.features) - r.score_center_k3) / r.score_center_k3) < 1e-7 AS center_scores_match
+       max(abs(ae_anomaly_score(k5.model, bc.features, 'reconstruction') - r.score_k5) / r.score_k5) < 1e-7 AS scores_match,
+       max(abs(ae_anomaly_score(c3.model, bc.features, 'reconstruction') - r.score_center_k3) / r.score_center_k3) < 1e-7 AS center_scores_match
 FROM bc JOIN bc_rows_ref r USING (id),
      (SELECT model FROM models WHERE name = 'k5') k5,
      (SELECT model FROM models WHERE name = 'white5') w5,
@@ -74,7 +74,7 @@ FROM models WHERE name = 'default';
 
 -- full rank: reconstruction returns the input, and the error is ~0
 SELECT max(max_rel_diff(ae_reconstruct(m.model, bc.features), bc.features)) < 1e-9 AS identity,
-       max(ae_anomaly_score(m.model, bc.features)) < 1e-20 AS zero_error
+       max(ae_anomaly_score(m.model, bc.features, 'reconstruction')) < 1e-20 AS zero_error
 FROM bc, models m WHERE m.name = 'full';
 
 -- decode(encode(x)) = reconstruct(x), also with whitening
@@ -85,7 +85,7 @@ FROM bc, models m GROUP BY m.name ORDER BY m.name;
 
 -- reconstruction error equals the mean squared difference in the scaled space
 -- (with scale "center" the scaled space is the original one)
-SELECT max(abs(ae_anomaly_score(m.model, bc.features) -
+SELECT max(abs(ae_anomaly_score(m.model, bc.features, 'reconstruction') -
            (SELECT avg((x - y) ^ 2) FROM unnest(bc.features, ae_reconstruct(m.model, bc.features)) t(x, y))))
        < 1e-9 AS consistent
 FROM bc, models m WHERE m.name = 'center3';
@@ -109,8 +109,8 @@ JOIN pca_components((SELECT model FROM models WHERE name = 'k5')) b USING (compo
 -- averaged over 3 features is 0.309524.
 SELECT ae_model_info(m)->>'scale' AS scale,
        ae_reconstruct(m, ARRAY[3, 6, 9]::float8[]) AS recon,
-       ae_anomaly_score(m, ARRAY[3, 6, 9]::float8[]) < 1e-20 AS exact,
-       round(ae_anomaly_score(m, ARRAY[1, 0, 0]::float8[])::numeric, 6) AS off_axis
+       ae_anomaly_score(m, ARRAY[3, 6, 9]::float8[], 'reconstruction') < 1e-20 AS exact,
+       round(ae_anomaly_score(m, ARRAY[1, 0, 0]::float8[], 'reconstruction')::numeric, 6) AS off_axis
 FROM (SELECT pca_train(ARRAY[i, 2 * i, 3 * i]::float8[], '{"scale": "none", "components": 1}') AS m
       FROM generate_series(1, 10) i) s;
 
@@ -122,7 +122,7 @@ FROM (SELECT pca_train(ARRAY[i, 2 * i, 3 * i]::float8[], '{"scale": "none", "com
 -- (1, +-1)/sqrt(2) whatever the correlation: one component keeps half the
 -- norm, and the residual 50/3 averaged over 3 features is 5.555556.
 SELECT (ae_model_info(m)->'n_components')::int AS k,
-       round(ae_anomaly_score(m, ARRAY[5, 1, 7]::float8[])::numeric, 6) AS score_at_mean
+       round(ae_anomaly_score(m, ARRAY[5, 1, 7]::float8[], 'reconstruction')::numeric, 6) AS score_at_mean
 FROM (SELECT pca_train(ARRAY[i, 7 - i % 3, 7]::float8[], '{"components": 1}') AS m
       FROM generate_series(1, 9) i) s;
 
@@ -145,7 +145,7 @@ FROM g ORDER BY g.label;
 
 -- a model trained on benign rows scores malignant ones higher (ROC-AUC)
 WITH m AS (SELECT pca_train(features, '{"components": 5}') AS model FROM bc WHERE label = 0),
-s AS (SELECT label, ae_anomaly_score(m.model, features) AS score FROM bc, m)
+s AS (SELECT label, ae_anomaly_score(m.model, features, 'reconstruction') AS score FROM bc, m)
 SELECT round((SELECT count(*) FILTER (WHERE p.score > q.score)
               + 0.5 * count(*) FILTER (WHERE p.score = q.score)
        FROM s p, s q WHERE p.label = 1 AND q.label = 0)::numeric
@@ -159,15 +159,15 @@ SELECT octet_length(model) >= 8 * (30 * 30 + 30) AS stored_all_eigenvectors,
 FROM models WHERE name = 'k5';
 
 -- scores over a join with a stored (TOASTed) model match a literal model
-SELECT count(*) FILTER (WHERE ae_anomaly_score(m.model, bc.features) <>
-                              ae_anomaly_score((SELECT model FROM models WHERE name = 'k5'), bc.features)) AS mismatches
+SELECT count(*) FILTER (WHERE ae_anomaly_score(m.model, bc.features, 'reconstruction') <>
+                              ae_anomaly_score((SELECT model FROM models WHERE name = 'k5'), bc.features, 'reconstruction')) AS mismatches
 FROM bc, models m WHERE m.name = 'k5';
 
 -- several models in one query, one call site: the cache switches correctly.
 -- The means come from the scikit-learn reference: 3.328051 and 0.152389 are
 -- the averages of score_center_k3 and score_k5 in breast_cancer_rows_ref.csv
 -- (checked per row above); a full-rank model scores 0.
-SELECT m.name, round(avg(ae_anomaly_score(m.model, bc.features))::numeric, 6) AS mean_score
+SELECT m.name, round(avg(ae_anomaly_score(m.model, bc.features, 'reconstruction'))::numeric, 6) AS mean_score
 FROM models m, bc WHERE m.name IN ('k5', 'center3', 'full')
 GROUP BY m.name ORDER BY m.name;
 
@@ -177,10 +177,10 @@ WITH k5 AS (SELECT model FROM models WHERE name = 'k5'), c3 AS (SELECT model FRO
      d AS (SELECT model FROM models WHERE name = 'default')
 SELECT count(*) FILTER (WHERE ae_anomaly_score(CASE id % 5 WHEN 0 THEN k5.model WHEN 1 THEN c3.model
                                                 WHEN 2 THEN f.model WHEN 3 THEN w5.model ELSE d.model END,
-                                           features) <>
-                        CASE id % 5 WHEN 0 THEN ae_anomaly_score(k5.model, features)
-                                    WHEN 1 THEN ae_anomaly_score(c3.model, features)
-                                    WHEN 2 THEN ae_anomaly_score(f.model, features)
-                                    WHEN 3 THEN ae_anomaly_score(w5.model, features)
-                                    ELSE ae_anomaly_score(d.model, features) END) AS mismatches
+                                           features, 'reconstruction') <>
+                        CASE id % 5 WHEN 0 THEN ae_anomaly_score(k5.model, features, 'reconstruction')
+                                    WHEN 1 THEN ae_anomaly_score(c3.model, features, 'reconstruction')
+                                    WHEN 2 THEN ae_anomaly_score(f.model, features, 'reconstruction')
+                                    WHEN 3 THEN ae_anomaly_score(w5.model, features, 'reconstruction')
+                                    ELSE ae_anomaly_score(d.model, features, 'reconstruction') END) AS mismatches
 FROM bc, k5, c3, f, w5, d;

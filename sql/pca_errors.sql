@@ -93,7 +93,7 @@ SELECT ae_anomaly_score(with_crc(set_byte(model, 16, 4)), '{1,2,3}'::float8[]) F
 -- options that are not a JSON object (broken, or a string)
 SELECT ae_model_info(with_crc(overlay(model placing '[' from position('{"comp' in model)))) FROM m;
 SELECT ae_model_info(with_crc(overlay(overlay(model placing '"' from position('{"comp' in model))
-                                      placing '"' from position('"reconstruction"}' in model) + 16))) FROM m;
+                                      placing '"' from position('"robust"}' in model) + 8))) FROM m;
 
 -- a hand-made state with a full batch buffer (once written past its end);
 -- bytes of the SQL value on 64-bit little-endian hosts: d at 8, cap at 12, batch_n at 16

@@ -50,6 +50,20 @@ applies_pca_full(const AeModel *m)
 	return m->kind == AE_KIND_PCA && m->n_vectors == m->n_features;
 }
 
+/* Methods that need the robust estimate (PCA models from 0.2.0 on). */
+static bool
+applies_robust(const AeModel *m)
+{
+	return m->kind == AE_KIND_PCA && m->has_robust;
+}
+
+/* Variational autoencoders. */
+static bool
+applies_variational(const AeModel *m)
+{
+	return ae_model_is_variational(m);
+}
+
 static const AeScoreMethod score_methods[] = {
 	{"reconstruction", applies_any, ae_score_reconstruction,
 	"mean squared reconstruction error per feature in the scaled space"},
@@ -57,6 +71,10 @@ static const AeScoreMethod score_methods[] = {
 	"Hotelling's T-squared over the kept components"},
 	{"full", applies_pca_full, ae_score_full,
 	"every component's squared projection divided by its eigenvalue (needs every eigenvector)"},
+	{"robust", applies_robust, ae_score_robust,
+	"the Mahalanobis distance under a robust (minimum covariance determinant) estimate of the training rows' location and scatter"},
+	{"elbo", applies_variational, ae_model_neg_elbo,
+	"the negative evidence lower bound, from a fixed set of samples (variational autoencoders)"},
 };
 
 #define N_METHODS ((int) (sizeof(score_methods) / sizeof(score_methods[0])))

@@ -80,6 +80,15 @@ extern const AeScoreMethod *ae_model_default_method(const AeModel *m);
 /* Checks a read model's DTCT section against the method table. */
 extern AeStatus ae_detect_validate(const AeModel *m, AeError *err);
 
+/* ---- robust location and scatter (ae_robust.c) ---- */
+#define AE_ROBUST_KEEP		0.75	/* share of rows the MCD estimate keeps */
+#define AE_ROBUST_MAX_FEATURES 256	/* pca_train fits it up to this many features */
+/* MCD estimate from n rows (original space) of a PCA model with every eigenvector. */
+extern AeStatus ae_pca_robust_fit(AeModel *m, const double *rows, int64_t n,
+								  AeError *err);
+/* Squared Mahalanobis distance under the robust estimate. */
+extern double ae_score_robust(AeModel *m, const double *x);
+
 /* Each feature's squared reconstruction error in the scaled space (d values). */
 extern void ae_model_feature_errors(AeModel *m, const double *x, double *out);
 

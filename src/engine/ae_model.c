@@ -16,6 +16,8 @@
 
 #define AE_SEC_HEADER_SIZE	12
 #define AE_HISTORY_ROW_SIZE (4 + AE_PHASE_LEN + 3 * 8)
+/* version 2 rows add the variational terms (reconstruction, KL) */
+#define AE_HISTORY_ROW_SIZE2 (AE_HISTORY_ROW_SIZE + 2 * 8)
 
 /*
  * Section versions this reader understands.  META version 2 has the
@@ -26,9 +28,10 @@
 #define AE_SECVER_SCALE	1
 #define AE_SECVER_PCA		1
 #define AE_SECVER_NNET		1
-#define AE_SECVER_HISTORY	1
+#define AE_SECVER_HISTORY	2
 #define AE_SECVER_DETECT	1
-#define AE_SECVER_VARIANT	1
+#define AE_SECVER_ROBUST	1
+#define AE_SECVER_VARIANT	2
 
 /* Name of a model kind, as ae_model_info reports it. */
 const char *
@@ -170,6 +173,9 @@ ae_model_free(AeModel *m)
 	ae_free(m->scale);
 	ae_free(m->eigenvalues);
 	ae_free(m->vectors);
+	ae_free(m->robust_location);
+	ae_free(m->robust_eigenvalues);
+	ae_free(m->robust_vectors);
 	if (m->net)
 		ae_net_free(m->net);
 	ae_free(m->history);
@@ -281,7 +287,8 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 		nsec++;
 		if (ae_variant_recorded(&m->variant))
 		{
-			at = begin_section(&w, AE_SEC_VARIANT, AE_SECVER_VARIANT,
+			at = begin_section(&w, AE_SEC_VARIANT,
+							   (uint16_t) ae_variant_section_version(&m->variant),
 							   AE_SECTION_OPTIONAL);
 			ae_variant_write(&m->variant, &w);
 			end_section(&w, at);
@@ -291,7 +298,10 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 
 	if (m->n_history > 0)
 	{
-		at = begin_section(&w, AE_SEC_HISTORY, AE_SECVER_HISTORY, AE_SECTION_OPTIONAL);
+		/* version 1, as 0.1.0 wrote, unless there are variational terms */
+		bool		terms = m->net && m->variant.variant == AE_VARIANT_VARIATIONAL;
+
+		at = begin_section(&w, AE_SEC_HISTORY, terms ? 2 : 1, AE_SECTION_OPTIONAL);
 		ae_write_u32(&w, (uint32_t) m->n_history);
 		for (int i = 0; i < m->n_history; i++)
 		{
@@ -304,7 +314,26 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 			ae_write_f64(&w, m->history[i].loss);
 			ae_write_f64(&w, m->history[i].val_loss);
 			ae_write_f64(&w, m->history[i].seconds);
+			if (terms)
+			{
+				ae_write_f64(&w, m->history[i].recon);
+				ae_write_f64(&w, m->history[i].kl);
+			}
 		}
+		end_section(&w, at);
+		nsec++;
+	}
+
+	if (m->has_robust)
+	{
+		size_t		dd = (size_t) m->n_features * m->n_features;
+
+		at = begin_section(&w, AE_SEC_ROBUST, AE_SECVER_ROBUST, 0);
+		ae_write_u64(&w, (uint64_t) m->robust_rows);
+		ae_write_u64(&w, (uint64_t) m->robust_kept);
+		ae_write_f64s(&w, m->robust_location, m->n_features);
+		ae_write_f64s(&w, m->robust_eigenvalues, m->n_features);
+		ae_write_f64s(&w, m->robust_vectors, dd);
 		end_section(&w, at);
 		nsec++;
 	}
@@ -442,12 +471,13 @@ read_pca(AeReader *r, AeModel *m, AeError *err)
 
 /* HIST payload: fixed-size rows. */
 static AeStatus
-read_history(AeReader *r, AeModel *m, AeError *err)
+read_history(AeReader *r, int version, AeModel *m, AeError *err)
 {
 	uint32_t	n = ae_read_u32(r);
+	size_t		row_size = version >= 2 ? AE_HISTORY_ROW_SIZE2 : AE_HISTORY_ROW_SIZE;
 
 	if (r->failed || n > AE_MAX_HISTORY ||
-		ae_reader_remaining(r) != (size_t) n * AE_HISTORY_ROW_SIZE)
+		ae_reader_remaining(r) != (size_t) n * row_size)
 		return CORRUPT("model training history has the wrong size");
 	m->history = ae_alloc_array(n ? n : 1, sizeof(AeHistoryRow));
 	if (!m->history)
@@ -462,6 +492,8 @@ read_history(AeReader *r, AeModel *m, AeError *err)
 		h->loss = ae_read_f64(r);
 		h->val_loss = ae_read_f64(r);
 		h->seconds = ae_read_f64(r);
+		h->recon = version >= 2 ? ae_read_f64(r) : NAN;
+		h->kl = version >= 2 ? ae_read_f64(r) : NAN;
 		if (h->phase[AE_PHASE_LEN - 1] != '\0' || h->epoch < 0)
 			return CORRUPT("model training history row %u is invalid", i + 1);
 		/* canonical: NUL padding after the name */
@@ -469,6 +501,41 @@ read_history(AeReader *r, AeModel *m, AeError *err)
 			if (h->phase[j] != '\0')
 				return CORRUPT("model training history row %u is invalid", i + 1);
 	}
+	return AE_OK;
+}
+
+/* RBST payload: rows, kept rows, location, eigenvalues, eigenvectors. */
+static AeStatus
+read_robust(AeReader *r, AeModel *m, AeError *err)
+{
+	uint64_t	rows = ae_read_u64(r);
+	uint64_t	kept = ae_read_u64(r);
+	int			d = m->n_features;
+	size_t		dd;
+
+	if (r->failed || d > AE_ROBUST_MAX_FEATURES)
+		return CORRUPT("model robust section is truncated or too large");
+	dd = (size_t) d * d;
+	if (ae_reader_remaining(r) != ((size_t) 2 * d + dd) * 8 ||
+		rows < 2 || kept < 2 || kept > rows || rows > (uint64_t) INT64_MAX)
+		return CORRUPT("model robust section has the wrong size or counts");
+	m->robust_location = ae_alloc_array(d, sizeof(double));
+	m->robust_eigenvalues = ae_alloc_array(d, sizeof(double));
+	m->robust_vectors = ae_alloc_array(dd, sizeof(double));
+	if (!m->robust_location || !m->robust_eigenvalues || !m->robust_vectors)
+		return ae_fail(err, AE_ENOMEM, "out of memory reading model");
+	ae_read_f64s(r, m->robust_location, d);
+	ae_read_f64s(r, m->robust_eigenvalues, d);
+	ae_read_f64s(r, m->robust_vectors, dd);
+	if (!all_finite(m->robust_location, d) || !all_finite(m->robust_eigenvalues, d) ||
+		!all_finite(m->robust_vectors, dd))
+		return CORRUPT("model robust section has non-finite values");
+	for (int i = 0; i < d; i++)
+		if (m->robust_eigenvalues[i] < 0 || (i > 0 && m->robust_eigenvalues[i] > m->robust_eigenvalues[i - 1]))
+			return CORRUPT("model robust eigenvalues are not descending and non-negative");
+	m->robust_rows = (int64_t) rows;
+	m->robust_kept = (int64_t) kept;
+	m->has_robust = true;
 	return AE_OK;
 }
 
@@ -564,6 +631,7 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				seen_body = false,
 				seen_hist = false,
 				seen_detect = false,
+				seen_robust = false,
 				seen_variant = false;
 
 	if (data == NULL || len < AE_HEADER_SIZE)
@@ -694,6 +762,10 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				seen = &seen_detect;
 				known_version = AE_SECVER_DETECT;
 				break;
+			case AE_SEC_ROBUST:
+				seen = kind == AE_KIND_PCA ? &seen_robust : NULL;
+				known_version = AE_SECVER_ROBUST;
+				break;
 			case AE_SEC_VARIANT:
 				seen = kind == AE_KIND_AUTOENCODER ? &seen_variant : NULL;
 				known_version = AE_SECVER_VARIANT;
@@ -747,13 +819,16 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 								 ae_net_code_size(m->net), m->n_components);
 				break;
 			case AE_SEC_HISTORY:
-				st = read_history(&sub, m, err);
+				st = read_history(&sub, sver, m, err);
 				break;
 			case AE_SEC_DETECT:
 				st = read_detect(&sub, m, err);
 				break;
+			case AE_SEC_ROBUST:
+				st = read_robust(&sub, m, err);
+				break;
 			case AE_SEC_VARIANT:
-				st = ae_variant_read(&sub, &m->variant, err);
+				st = ae_variant_read(&sub, sver, &m->variant, err);
 				break;
 		}
 		if (st != AE_OK)
@@ -774,6 +849,17 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 	{
 		CORRUPT("model is missing a required section");
 		goto fail;
+	}
+	if (m->net)
+	{
+		AeNetConfig nc;
+
+		ae_net_get_config(m->net, &nc);
+		if (nc.variational != (m->variant.variant == AE_VARIANT_VARIATIONAL))
+		{
+			CORRUPT("model network and variant section disagree about being variational");
+			goto fail;
+		}
 	}
 	if (ae_detect_validate(m, err) != AE_OK)
 		goto fail;
@@ -941,4 +1027,61 @@ ae_model_score(AeModel *m, const double *x)
 		sum += r * r;
 	}
 	return sum / m->n_features;
+}
+
+/* ---------- variational models ---------- */
+
+/* Is m a variational autoencoder? */
+bool
+ae_model_is_variational(const AeModel *m)
+{
+	return m->kind == AE_KIND_AUTOENCODER &&
+		m->variant.variant == AE_VARIANT_VARIATIONAL;
+}
+
+/*
+ * Negative ELBO of one row in the scaled space: the decoder's loss summed
+ * over features plus the KL term, averaged over AE_ELBO_SAMPLES draws with
+ * a fixed seed (ae_vae.c).
+ */
+double
+ae_model_neg_elbo(AeModel *m, const double *x)
+{
+	float	   *fz = m->work_f;
+	double		v;
+
+	if (!ae_model_is_variational(m))
+		return NAN;
+	ae_model_scale_in(m, x, m->work_d);
+	for (int i = 0; i < m->n_features; i++)
+		fz[i] = (float) m->work_d[i];
+	if (ae_vae_neg_elbo(m->net, fz, (AeLoss) m->variant.loss, AE_ELBO_SAMPLES,
+						AE_ELBO_SEED, &v, NULL) != AE_OK)
+		return NAN;
+	return v;
+}
+
+/* n rows generated from the prior, in the original space, into out (n x d). */
+AeStatus
+ae_model_sample(AeModel *m, int64_t first, int n, uint64_t seed, double *out,
+				AeError *err)
+{
+	int			d = m->n_features;
+	float	   *f;
+	AeStatus	st;
+
+	if (!ae_model_is_variational(m))
+		return ae_fail(err, AE_EINVAL, "sampling needs a variational model");
+	f = ae_alloc_array((size_t) (n > 0 ? n : 1) * d, sizeof(float));
+	if (!f)
+		return ae_fail(err, AE_ENOMEM, "out of memory sampling %d rows", n);
+	st = ae_vae_sample(m->net, first, n, seed, NULL, f, err);
+	for (int i = 0; st == AE_OK && i < n; i++)
+	{
+		for (int j = 0; j < d; j++)
+			m->work_d[j] = f[(size_t) i * d + j];
+		scale_out(m, m->work_d, out + (size_t) i * d);
+	}
+	ae_free(f);
+	return st;
 }

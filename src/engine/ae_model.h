@@ -52,6 +52,7 @@
 #define AE_SEC_HISTORY	0x54534948u /* "HIST" */
 #define AE_SEC_VARIANT	0x49524156u /* "VARI" */
 #define AE_SEC_DETECT	0x54435444u /* "DTCT" */
+#define AE_SEC_ROBUST	0x54534252u /* "RBST" */
 
 #define AE_METHOD_NAME_LEN	32	/* score method names, NUL included */
 #define AE_MAX_QUANTILES	1001	/* stored quantiles of one method's training scores */
@@ -100,6 +101,14 @@ typedef struct AeModel
 	double	   *eigenvalues;	/* n-1 divisor */
 	int			n_vectors;		/* k <= n_vectors <= d */
 	double	   *vectors;		/* n_vectors x d, row i = component i */
+
+	/* robust location and scatter (PCA, RBST section; ae_robust.c) */
+	bool		has_robust;
+	int64_t		robust_rows;	/* rows the estimate looked at */
+	int64_t		robust_kept;	/* rows it kept (h) */
+	double	   *robust_location;	/* d, scaled space */
+	double	   *robust_eigenvalues; /* d, descending */
+	double	   *robust_vectors; /* d x d, row i = axis i */
 
 	/* autoencoder (kind == AE_KIND_AUTOENCODER) */
 	AeNet	   *net;
@@ -168,6 +177,16 @@ extern void ae_model_decode(AeModel *m, const double *code, double *x);
 extern void ae_model_reconstruct(AeModel *m, const double *x, double *out);
 /* Mean squared reconstruction error in the scaled space. */
 extern double ae_model_score(AeModel *m, const double *x);
+
+/* ---- variational models ---- */
+#define AE_ELBO_SAMPLES		16	/* draws per row of the ELBO score */
+#define AE_ELBO_SEED		42	/* their fixed seed: the score is IMMUTABLE */
+extern bool ae_model_is_variational(const AeModel *m);
+/* Negative ELBO of one row (scaled space; NAN if not variational). */
+extern double ae_model_neg_elbo(AeModel *m, const double *x);
+/* Rows first .. first+n-1 of seed's sample stream, original space. */
+extern AeStatus ae_model_sample(AeModel *m, int64_t first, int n,
+								uint64_t seed, double *out, AeError *err);
 /* z = (x - mean) / scale, and the reconstruction of a scaled row (d each). */
 extern void ae_model_scale_in(const AeModel *m, const double *x, double *z);
 extern void ae_model_reconstruct_scaled(AeModel *m, const double *z, double *out);

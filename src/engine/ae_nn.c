@@ -17,6 +17,11 @@
  *	 u64 n_params, then n_params float32: all weight matrices in layer
  *	 order (n_out x n_in row-major; tied decoders have none), then all
  *	 biases in layer order.  The payload must be consumed exactly.
+ * Version 2 is the same with flag bit 1 (variational): the code layer is
+ *	 linear whatever the activation (it outputs mu), and a log-variance head
+ *	 of the code layer's shape follows: its weights after every layer's
+ *	 weights, its biases after every layer's biases.  Networks without the
+ *	 flag are still written as version 1.
  *
  *-------------------------------------------------------------------------
  */
@@ -27,7 +32,8 @@
 #include <string.h>
 
 #define AE_NNET_FLAG_TIED		0x0001u
-#define AE_NNET_KNOWN_FLAGS		AE_NNET_FLAG_TIED
+#define AE_NNET_FLAG_VARIATIONAL 0x0002u
+#define AE_NNET_KNOWN_FLAGS		(AE_NNET_FLAG_TIED | AE_NNET_FLAG_VARIATIONAL)
 #define AE_FORWARD_CHUNK		256
 /* Largest network: its float32 parameters must fit in a model. */
 #define AE_MAX_PARAMS			(AE_MAX_MODEL_BYTES / sizeof(float))
@@ -75,6 +81,11 @@ config_param_count(const AeNetConfig *cfg, size_t *n_params, size_t *n_weights)
 		/* encoder bias b, decoder bias a */
 		if (!ae_size_add(biases, a, &biases) ||
 			!ae_size_add(biases, b, &biases))
+			return false;
+		/* the log-variance head mirrors the code layer */
+		if (cfg->variational && i == cfg->n_hidden - 1 &&
+			(!ae_size_add(weights, m, &weights) ||
+			 !ae_size_add(biases, b, &biases)))
 			return false;
 	}
 	if (!ae_size_add(weights, biases, n_params))
@@ -247,6 +258,8 @@ ae_net_create(const AeNetConfig *cfg, AeError *err)
 			ly->n_out = level_width(cfg, j - 1);
 		}
 		ly->act = (l == L - 1) ? cfg->output_activation : cfg->activation;
+		if (cfg->variational && l == H - 1)
+			ly->act = AE_ACT_LINEAR;	/* mu */
 		if (l >= H && cfg->tied_weights)
 		{
 			const AeLayer *twin = &net->layers[L - 1 - l];
@@ -264,6 +277,15 @@ ae_net_create(const AeNetConfig *cfg, AeError *err)
 		}
 		ly->b_off = b_off;
 		b_off += (size_t) ly->n_out;
+	}
+	memset(&net->head, 0, sizeof(net->head));
+	if (cfg->variational)
+	{
+		net->head = net->layers[H - 1];
+		net->head.owns_weights = true;
+		net->head.transposed = false;
+		net->head.w_off = w_off;
+		net->head.b_off = b_off;
 	}
 
 	net->params = ae_alloc_array(net->n_params, sizeof(ae_real));
@@ -299,9 +321,9 @@ ae_net_init_weights(AeNet *net, uint64_t seed)
 
 	ae_rng_seed(&rng, seed ^ 0x5EEDC0DE1A7E5ull);
 	memset(net->params, 0, net->n_params * sizeof(ae_real));
-	for (int l = 0; l < net->n_layers; l++)
+	for (int l = 0; l <= net->n_layers; l++)
 	{
-		const AeLayer *ly = &net->layers[l];
+		const AeLayer *ly = l < net->n_layers ? &net->layers[l] : &net->head;
 		size_t		n = (size_t) ly->n_in * (size_t) ly->n_out;
 		ae_real    *w = net->params + ly->w_off;
 		double		limit;
@@ -324,11 +346,11 @@ ae_net_init_weights(AeNet *net, uint64_t seed)
 
 /* ---------- batch forward / backward ---------- */
 
-/* y = x W^T + b for n rows (no activation). */
-static void
-layer_affine(const AeNet *net, int l, const ae_real *x, int n, ae_real *y)
+/* y = x W^T + b for n rows of a layer (no activation). */
+void
+ae_layer_affine(const AeNet *net, const AeLayer *ly, const ae_real *x, int n,
+				ae_real *y)
 {
-	const AeLayer *ly = &net->layers[l];
 	const ae_real *W = net->params + ly->w_off;
 	const ae_real *b = net->params + ly->b_off;
 	int			m = ly->n_out;
@@ -368,6 +390,16 @@ ae_work_init(AeBatchWork *w, const AeNet *net, int rows, AeError *err)
 							  sizeof(ae_real));
 	if (!w->zout || !w->delta_a || !w->delta_b || !w->dcode)
 		goto oom;
+	if (net->cfg.variational)
+	{
+		size_t		k = (size_t) net->head.n_out;
+
+		w->logvar = ae_alloc_array((size_t) rows * k, sizeof(ae_real));
+		w->z = ae_alloc_array((size_t) rows * k, sizeof(ae_real));
+		w->dlogvar = ae_alloc_array((size_t) rows * k, sizeof(ae_real));
+		if (!w->logvar || !w->z || !w->dlogvar)
+			goto oom;
+	}
 	return AE_OK;
 
 oom:
@@ -389,7 +421,11 @@ ae_work_free(AeBatchWork *w)
 	ae_free(w->delta_a);
 	ae_free(w->delta_b);
 	ae_free(w->dcode);
+	ae_free(w->logvar);
+	ae_free(w->z);
+	ae_free(w->dlogvar);
 	w->zout = w->delta_a = w->delta_b = w->dcode = NULL;
+	w->logvar = w->z = w->dlogvar = NULL;
 }
 
 /* Forward layers first..last of n rows; x is the input of layer first. */
@@ -406,7 +442,7 @@ ae_nn_forward_range(const AeNet *net, AeBatchWork *w, const ae_real *x, int n,
 		ae_real    *y = w->out[l + 1];
 		size_t		cnt = (size_t) n * ly->n_out;
 
-		layer_affine(net, l, w->act[l], n, y);
+		ae_layer_affine(net, ly, w->act[l], n, y);
 		if (l == L - 1)
 			memcpy(w->zout, y, cnt * sizeof(ae_real));
 		ae_act_forward(ly->act, y, cnt);
@@ -421,15 +457,19 @@ ae_nn_forward(const AeNet *net, AeBatchWork *w, const ae_real *x, int n)
 	ae_nn_forward_range(net, w, x, n, 0, net->n_layers - 1);
 }
 
-/* Back-propagate after ae_nn_forward; dz must be w->delta_a or delta_b. */
-void
-ae_nn_backward(const AeNet *net, AeBatchWork *w, int n, ae_real *dz,
-			   const ae_real *dcode, ae_real *grad)
+/*
+ * Back-propagate layers hi down to lo; D is d/d(pre-activation) of layer hi
+ * and must be w->delta_a or delta_b.  dcode (or NULL) is added at the code
+ * level H when lo < H.  Returns d/d(act[lo]) before the activation
+ * derivative of layer lo-1, or NULL when lo is 0.
+ */
+static ae_real *
+backward_layers(const AeNet *net, AeBatchWork *w, int n, ae_real *D,
+				int hi, int lo, const ae_real *dcode, ae_real *grad)
 {
-	ae_real    *D = dz;
-	ae_real    *other = (dz == w->delta_a) ? w->delta_b : w->delta_a;
+	ae_real    *other = (D == w->delta_a) ? w->delta_b : w->delta_a;
 
-	for (int l = net->n_layers - 1; l >= 0; l--)
+	for (int l = hi; l >= lo; l--)
 	{
 		const AeLayer *ly = &net->layers[l];
 		const ae_real *X = w->act[l];
@@ -451,13 +491,15 @@ ae_nn_backward(const AeNet *net, AeBatchWork *w, int n, ae_real *dz,
 		ae_k_col_sums(D, n, m, gb);
 
 		if (l == 0)
-			break;
+			return NULL;
 		if (!ly->transposed)
 			AE_GEMM(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, k, m,
 					1, D, m, W, k, 0, other, k);
 		else
 			AE_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, n, k, m,
 					1, D, m, W, m, 0, other, k);
+		if (l == lo)
+			return other;
 		/* other is now d/d(act[l]); penalties act on the code, level H */
 		if (dcode && l == net->cfg.n_hidden)
 			for (size_t i = 0; i < (size_t) n * k; i++)
@@ -471,6 +513,23 @@ ae_nn_backward(const AeNet *net, AeBatchWork *w, int n, ae_real *dz,
 			other = tmp;
 		}
 	}
+	return D;
+}
+
+/* Back-propagate after ae_nn_forward; dz must be w->delta_a or delta_b. */
+void
+ae_nn_backward(const AeNet *net, AeBatchWork *w, int n, ae_real *dz,
+			   const ae_real *dcode, ae_real *grad)
+{
+	backward_layers(net, w, n, dz, net->n_layers - 1, 0, dcode, grad);
+}
+
+/* Back-propagate layers hi .. lo (see ae_nn_int.h). */
+ae_real *
+ae_nn_backward_range(const AeNet *net, AeBatchWork *w, int n, ae_real *D,
+					 int hi, int lo, ae_real *grad)
+{
+	return backward_layers(net, w, n, D, hi, lo, NULL, grad);
 }
 
 /* ---------- inference ---------- */
@@ -507,7 +566,7 @@ row_forward(AeNet *net, int first, int last)
 	{
 		ae_real    *t;
 
-		layer_affine(net, l, x, 1, y);
+		ae_layer_affine(net, &net->layers[l], x, 1, y);
 		ae_act_forward(net->layers[l].act, y, (size_t) net->layers[l].n_out);
 		t = x;
 		x = y;
@@ -686,14 +745,15 @@ ae_net_write(const AeNet *net, AeWriter *w)
 {
 	const AeNetConfig *cfg = &net->cfg;
 
-	ae_write_u32(w, AE_NNET_VERSION);
+	ae_write_u32(w, cfg->variational ? 2 : 1);
 	ae_write_u32(w, (uint32_t) cfg->n_inputs);
 	ae_write_u32(w, (uint32_t) cfg->n_hidden);
 	for (int i = 0; i < cfg->n_hidden; i++)
 		ae_write_u32(w, (uint32_t) cfg->hidden[i]);
 	ae_write_u32(w, (uint32_t) cfg->activation);
 	ae_write_u32(w, (uint32_t) cfg->output_activation);
-	ae_write_u32(w, cfg->tied_weights ? AE_NNET_FLAG_TIED : 0);
+	ae_write_u32(w, (cfg->tied_weights ? AE_NNET_FLAG_TIED : 0) |
+				 (cfg->variational ? AE_NNET_FLAG_VARIATIONAL : 0));
 	ae_write_u64(w, (uint64_t) net->n_params);
 #ifdef AE_NN_DOUBLE
 	for (size_t i = 0; i < net->n_params; i++)
@@ -780,6 +840,10 @@ ae_net_read(AeReader *r, int n_features, AeError *err)
 	if (flags & ~AE_NNET_KNOWN_FLAGS)
 		goto corrupt;
 	cfg.tied_weights = (flags & AE_NNET_FLAG_TIED) != 0;
+	cfg.variational = (flags & AE_NNET_FLAG_VARIATIONAL) != 0;
+	/* canonical: version 2 exactly when variational */
+	if (cfg.variational != (version == 2))
+		goto corrupt;
 	stored = ae_read_u64(r);
 	if (r->failed)
 		goto truncated;

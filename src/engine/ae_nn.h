@@ -63,6 +63,8 @@ typedef struct AeNetConfig
 	AeActivation activation;	/* hidden layers (the code layer too) */
 	AeActivation output_activation;
 	bool		tied_weights;	/* decoder W = encoder W^T, biases untied */
+	bool		variational;	/* VAE: linear mu code layer + log-variance
+								 * head (ae_vae.c) */
 } AeNetConfig;
 
 /* One row of training history. */
@@ -74,6 +76,10 @@ typedef struct AeHistoryRow
 	double		loss;			/* mean training loss of the epoch */
 	double		val_loss;		/* NAN when there is no validation split */
 	double		seconds;		/* elapsed since training began */
+	double		recon;			/* variational: reconstruction term, else
+								 * NAN */
+	double		kl;				/* variational: KL term (unweighted), else
+								 * NAN */
 } AeHistoryRow;
 
 /* Optimisation and stopping; ae_train_config_defaults() fills defaults. */
@@ -190,6 +196,19 @@ extern void ae_net_decode(AeNet *net, const float *code, float *out);
 /* Batch forward pass: n rows in, reconstructions out (codes if not NULL). */
 extern AeStatus ae_net_forward_batch(AeNet *net, const float *x, int64_t n,
 									 float *code, float *out, AeError *err);
+
+/* ---- variational networks (ae_vae.c), scaled space ---- */
+/* Negative ELBO of one row from "samples" fixed-seed draws (beta 1). */
+extern AeStatus ae_vae_neg_elbo(AeNet *net, const float *x, AeLoss loss,
+								int samples, uint64_t seed, double *out,
+								AeError *err);
+/*
+ * Rows first .. first+n-1 of seed's sample stream, decoded from
+ * N(prior_mean, I) codes (prior_mean NULL: 0).
+ */
+extern AeStatus ae_vae_sample(AeNet *net, int64_t first, int64_t n,
+							  uint64_t seed, const double *prior_mean,
+							  float *out, AeError *err);
 
 /* ---- introspection ---- */
 extern int64_t ae_net_parameter_count(const AeNet *net);	/* stored floats */

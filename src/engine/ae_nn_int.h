@@ -49,8 +49,11 @@ typedef float ae_real;
 #define AE_NN_MAX_NET_LAYERS	(2 * AE_MAX_LAYERS)
 #define AE_LEAKY_SLOPE			0.01
 
-/* NNET section-internal format version written by ae_net_write. */
-#define AE_NNET_VERSION			1
+/*
+ * NNET section-internal format versions: 1 for every network 0.1.0 could
+ * write (still written for them, byte for byte), 2 for a variational one.
+ */
+#define AE_NNET_VERSION			2
 
 /* One dense layer: y = act(x W^T + b). */
 typedef struct AeLayer
@@ -69,6 +72,8 @@ struct AeNet
 	AeNetConfig cfg;
 	int			n_layers;		/* 2 * cfg.n_hidden */
 	AeLayer		layers[AE_NN_MAX_NET_LAYERS];
+	AeLayer		head;			/* variational: log-variance head, parallel
+								 * to the code layer (n_out 0 otherwise) */
 	size_t		n_params;		/* weights + biases */
 	size_t		n_weights;		/* params[0 .. n_weights) are weights */
 	int			max_width;		/* widest layer (inputs included) */
@@ -90,6 +95,10 @@ typedef struct AeBatchWork
 	ae_real    *out[AE_NN_MAX_NET_LAYERS + 1];	/* owned act[1..L] */
 	ae_real    *zout;			/* output pre-activation, rows x n_out */
 	ae_real    *dcode;			/* penalty gradient at the code, rows x k */
+	/* variational networks only (ae_vae.c), rows x k each */
+	ae_real    *logvar;
+	ae_real    *z;
+	ae_real    *dlogvar;
 	ae_real    *delta_a;
 	ae_real    *delta_b;
 } AeBatchWork;
@@ -187,6 +196,17 @@ extern void ae_nn_forward(const AeNet *net, AeBatchWork *w, const ae_real *x,
  */
 extern void ae_nn_backward(const AeNet *net, AeBatchWork *w, int n,
 						   ae_real *dz, const ae_real *dcode, ae_real *grad);
+/*
+ * Back-propagate layers hi down to lo from D (d/d pre-activation of layer
+ * hi; w->delta_a or delta_b, consumed).  Returns the buffer holding
+ * d/d(act[lo]) before the activation derivative of layer lo-1 (the other
+ * delta buffer or D itself), or NULL when lo is 0.
+ */
+extern ae_real *ae_nn_backward_range(const AeNet *net, AeBatchWork *w, int n,
+									 ae_real *D, int hi, int lo, ae_real *grad);
+/* y = x W^T + b for n rows of one layer (no activation). */
+extern void ae_layer_affine(const AeNet *net, const AeLayer *ly,
+							const ae_real *x, int n, ae_real *y);
 /* Apply an activation in place / multiply g by its derivative at output a. */
 extern void ae_act_forward(AeActivation act, ae_real *z, size_t count);
 extern void ae_act_backward(AeActivation act, const ae_real *a, ae_real *g,
@@ -214,6 +234,27 @@ extern double ae_nn_batch_grad(const AeNet *net, AeBatchWork *w,
 							   int n, AeLoss loss, double l2,
 							   const AeVariantConfig *var, ae_real *grad,
 							   double *penalty);
+
+/* ---- the variational autoencoder (ae_vae.c) ---- */
+typedef struct AeVaeTerms
+{
+	double		recon;			/* reconstruction, summed over features */
+	double		kl;				/* KL to the prior, unweighted */
+	double		penalty;		/* code penalties (l1_activity on mu) */
+} AeVaeTerms;
+
+/* Sampled forward pass: z = mu + exp(logvar/2) eps (eps NULL: z = mu). */
+extern void ae_vae_forward(const AeNet *net, AeBatchWork *w, const ae_real *x,
+						   int n, const ae_real *eps);
+/*
+ * recon + beta * KL averaged over n rows, with its gradient (plus l2 and
+ * the penalties of var) into grad when grad is not NULL.
+ */
+extern double ae_vae_batch_grad(const AeNet *net, AeBatchWork *w,
+								const ae_real *x, int n, AeLoss loss,
+								double l2, double beta,
+								const AeVariantConfig *var, const ae_real *eps,
+								ae_real *grad, AeVaeTerms *terms);
 
 /* ---- input corruption (ae_noise.c) ---- */
 /* out = corrupted copy of count values of x (denoising; else a copy). */

@@ -34,6 +34,10 @@
  * code layer (training, fine-tuning and the last pretraining layer).
  * Noise applies in every phase: layer-wise pretraining of a denoising
  * autoencoder trains stacked denoising autoencoders (Vincent et al. 2010).
+ * A variational network's mini-batch goes to ae_vae_batch_grad instead,
+ * with fresh reparameterisation noise from the same noise stream; its
+ * reported loss is the negative ELBO per row (recon + beta KL), and the
+ * history rows carry the two terms; validation uses z = mu.
  *
  * Layer-wise pretraining trains, for layer i, the shallow autoencoder
  * h(i-1) -> h(i) -> h(i-1) (initialised from the full network's initial
@@ -94,6 +98,9 @@ struct AeTrainer
 	int			batch_rows;		/* rows of work and batch */
 	ae_real    *batch;
 	ae_real    *noisy;			/* corrupted batch (denoising) */
+	ae_real    *eps;			/* reparameterisation noise (variational) */
+	double		recon_sum;		/* variational terms of the epoch, row sums */
+	double		kl_sum;
 	const AeVariantConfig *penalties;	/* code-layer penalties, or NULL */
 	int64_t		buf_rows;
 	float	   *buf;			/* raw rows read from the source */
@@ -438,6 +445,13 @@ ae_trainer_create(const AeNetConfig *net, const AeTrainConfig *train,
 	if (ae_variant_config_validate(&train->variant, (int) net->activation,
 								   err) != AE_OK)
 		return NULL;
+	if (train->variant.variant == AE_VARIANT_VARIATIONAL &&
+		train->pretrain != AE_PRETRAIN_NONE)
+	{
+		ae_fail(err, AE_EINVAL,
+				"the variational variant cannot be pretrained layer by layer");
+		return NULL;
+	}
 	if (train->variant.variant == AE_VARIANT_CONTRACTIVE && net->n_hidden > 1)
 	{
 		ae_fail(err, AE_EINVAL,
@@ -462,6 +476,7 @@ ae_trainer_create(const AeNetConfig *net, const AeTrainConfig *train,
 		return NULL;
 	}
 	t->ncfg = *net;
+	t->ncfg.variational = train->variant.variant == AE_VARIANT_VARIATIONAL;
 	t->cfg = *train;
 	ae_train_config_resolve(&t->cfg);
 	t->mean = ae_alloc_array((size_t) d, sizeof(double));
@@ -477,7 +492,7 @@ ae_trainer_create(const AeNetConfig *net, const AeTrainConfig *train,
 		t->mean[j] = mean ? mean[j] : 0.0;
 		t->scale[j] = scale ? scale[j] : 1.0;
 	}
-	t->net = ae_net_create(net, err);
+	t->net = ae_net_create(&t->ncfg, err);
 	if (!t->net)
 	{
 		ae_trainer_free(t);
@@ -677,7 +692,8 @@ phase_free(AeTrainer *t)
 	ae_free(t->best);
 	ae_free(t->batch);
 	ae_free(t->noisy);
-	t->noisy = NULL;
+	ae_free(t->eps);
+	t->noisy = t->eps = NULL;
 	ae_free(t->buf);
 	ae_free(t->perm);
 	ae_free(t->val);
@@ -913,6 +929,9 @@ phase_begin(AeTrainer *t, AeDataSource *src, AeError *err)
 	if (c->variant.noise != AE_NOISE_NONE)
 		t->noisy = ae_alloc_array((size_t) t->batch_rows,
 								  (size_t) t->width * sizeof(ae_real));
+	if (t->cur->cfg.variational)
+		t->eps = ae_alloc_array((size_t) t->batch_rows,
+								(size_t) t->cur->head.n_out * sizeof(ae_real));
 	if (t->val_cap > 0)
 		t->val = alloc_unzeroed((size_t) t->val_cap,
 								(size_t) t->width * sizeof(ae_real));
@@ -920,6 +939,7 @@ phase_begin(AeTrainer *t, AeDataSource *src, AeError *err)
 		t->best = ae_alloc_array(np, sizeof(ae_real));
 	if (!t->buf || !t->perm || !t->batch || !t->grad ||
 		(c->variant.noise != AE_NOISE_NONE && !t->noisy) ||
+		(t->cur->cfg.variational && !t->eps) ||
 		(t->val_cap > 0 && !t->val) || (c->patience > 0 && !t->best))
 	{
 		phase_free(t);
@@ -974,6 +994,9 @@ eval_rows(AeTrainer *t, const ae_real *x, int n)
 	AeNet	   *net = t->cur;
 	int			L = net->n_layers;
 
+	if (net->cfg.variational)
+		return ae_vae_batch_grad(net, &t->work, x, n, t->loss, 0,
+								 t->cfg.variant.beta, NULL, NULL, NULL, NULL) * n;
 	ae_nn_forward(net, &t->work, x, n);
 	return ae_loss_eval(t->loss, net->layers[L - 1].act, t->work.zout,
 						t->work.act[L], x, (size_t) n * t->width, NULL) * n;
@@ -1051,6 +1074,8 @@ run_epoch(AeTrainer *t, AeDataSource *src, double *loss_out, double *val_out,
 	double		loss_sum = 0;
 	AeStatus	st;
 
+	t->recon_sum = t->kl_sum = 0;
+
 	if (t->phases[t->phase].layer >= 2)
 	{
 		ms.data = t->codes;
@@ -1124,12 +1149,27 @@ run_epoch(AeTrainer *t, AeDataSource *src, double *loss_out, double *val_out,
 								   "row %lld has a non-finite value after scaling",
 								   (long long) (row - filled + src_row + 1));
 			}
-			if (t->noisy)
-				ae_noise_apply(&c->variant, &t->noise_rng, t->batch, t->noisy,
-							   (size_t) m * d);
-			l = ae_nn_batch_grad(net, &t->work, t->noisy ? t->noisy : t->batch,
-								 t->batch, m, t->loss, c->l2, t->penalties,
-								 t->grad, NULL);
+			if (t->eps)
+			{
+				AeVaeTerms terms;
+
+				for (size_t i = 0; i < (size_t) m * net->head.n_out; i++)
+					t->eps[i] = (ae_real) ae_rng_normal(&t->noise_rng);
+				l = ae_vae_batch_grad(net, &t->work, t->batch, m, t->loss, c->l2,
+									  c->variant.beta, t->penalties, t->eps,
+									  t->grad, &terms);
+				t->recon_sum += terms.recon * m;
+				t->kl_sum += terms.kl * m;
+			}
+			else
+			{
+				if (t->noisy)
+					ae_noise_apply(&c->variant, &t->noise_rng, t->batch, t->noisy,
+								   (size_t) m * d);
+				l = ae_nn_batch_grad(net, &t->work, t->noisy ? t->noisy : t->batch,
+									 t->batch, m, t->loss, c->l2, t->penalties,
+									 t->grad, NULL);
+			}
 			if (!isfinite(l))
 				return ae_fail(err, AE_ENUMERIC,
 							   "training diverged (non-finite loss); try a smaller learning_rate");
@@ -1143,6 +1183,8 @@ run_epoch(AeTrainer *t, AeDataSource *src, double *loss_out, double *val_out,
 	if (n_train == 0)
 		return ae_fail(err, AE_EDATA, "no rows to train on");
 	*loss_out = loss_sum / (double) n_train;
+	t->recon_sum /= (double) n_train;
+	t->kl_sum /= (double) n_train;
 
 	*val_out = NAN;
 	if (frac > 0)
@@ -1216,6 +1258,8 @@ ae_trainer_step(AeTrainer *t, AeDataSource *src, AeHistoryRow *row,
 	snprintf(row->phase, AE_PHASE_LEN, "%s", p->name);
 	row->loss = loss;
 	row->val_loss = val;
+	row->recon = t->ncfg.variational ? t->recon_sum : NAN;
+	row->kl = t->ncfg.variational ? t->kl_sum : NAN;
 	row->seconds = secs;
 
 	metric = isnan(val) ? loss : val;

@@ -7,6 +7,7 @@
  * VARI payload, version 1 (little-endian):
  *	 u32 variant, u32 noise type, then f64 noise_rate, noise_stddev,
  *	 sparsity_target, sparsity_weight, l1_activity, contractive_weight.
+ * Version 2 (variational models only) appends f64 beta and u32 loss.
  * Options that do not apply to the variant are stored as their defaults.
  * The section is written only when ae_variant_recorded() says so, so a
  * basic model without l1_activity is byte-for-byte what 0.1.0 wrote.
@@ -21,6 +22,7 @@
 #include "ae_nn.h"
 
 #define AE_VARI_PAYLOAD_SIZE	(2 * 4 + 6 * 8)
+#define AE_VARI2_PAYLOAD_SIZE	(AE_VARI_PAYLOAD_SIZE + 8 + 4)
 
 /* Fill the defaults: basic, no noise, rho 0.05, beta 1, lambda 0.1. */
 void
@@ -35,6 +37,8 @@ ae_variant_config_defaults(AeVariantConfig *v)
 	v->sparsity_weight = 1.0;
 	v->l1_activity = 0;
 	v->contractive_weight = 0.1;
+	v->beta = 1.0;
+	v->loss = (int) AE_LOSS_MSE;
 }
 
 /* SQL-facing name of a variant. */
@@ -51,6 +55,8 @@ ae_variant_name(AeVariant v)
 			return "sparse";
 		case AE_VARIANT_CONTRACTIVE:
 			return "contractive";
+		case AE_VARIANT_VARIATIONAL:
+			return "variational";
 	}
 	return "unknown";
 }
@@ -105,6 +111,10 @@ ae_variant_config_validate(const AeVariantConfig *v, int code_act, AeError *err)
 	if (!(v->contractive_weight >= 0 && v->contractive_weight <= 1e6))
 		return ae_fail(err, AE_EINVAL, "contractive_weight %g is not in [0, 1e6]",
 					   v->contractive_weight);
+	if (!(v->beta >= 0 && v->beta <= 1e6))
+		return ae_fail(err, AE_EINVAL, "beta %g is not in [0, 1e6]", v->beta);
+	if (v->loss != (int) AE_LOSS_MSE && v->loss != (int) AE_LOSS_BCE)
+		return ae_fail(err, AE_EINVAL, "unknown loss %d", v->loss);
 	if (v->variant == AE_VARIANT_SPARSE && code_act >= 0 &&
 		code_act != (int) AE_ACT_SIGMOID)
 		return ae_fail(err, AE_EINVAL,
@@ -138,20 +148,34 @@ ae_variant_write(const AeVariantConfig *v, AeWriter *w)
 	ae_write_f64(w, sparse ? v->sparsity_weight : def.sparsity_weight);
 	ae_write_f64(w, v->l1_activity);
 	ae_write_f64(w, contractive ? v->contractive_weight : def.contractive_weight);
+	if (ae_variant_section_version(v) == 2)
+	{
+		ae_write_f64(w, v->beta);
+		ae_write_u32(w, (uint32_t) v->loss);
+	}
+}
+
+/* Version 2 exactly for variational models, so others keep version 1. */
+int
+ae_variant_section_version(const AeVariantConfig *v)
+{
+	return v->variant == AE_VARIANT_VARIATIONAL ? 2 : 1;
 }
 
 /* Parse and validate a VARI payload that must fill the whole reader. */
 AeStatus
-ae_variant_read(AeReader *r, AeVariantConfig *v, AeError *err)
+ae_variant_read(AeReader *r, int version, AeVariantConfig *v, AeError *err)
 {
 	uint32_t	variant,
 				noise;
 	AeError		sub;
+	size_t		size = version == 2 ? AE_VARI2_PAYLOAD_SIZE : AE_VARI_PAYLOAD_SIZE;
 
-	if (ae_reader_remaining(r) != AE_VARI_PAYLOAD_SIZE)
+	ae_variant_config_defaults(v);
+	if (ae_reader_remaining(r) != size)
 		return ae_fail(err, AE_ECORRUPT,
-					   "model variant section has %zu bytes, expected %d",
-					   ae_reader_remaining(r), AE_VARI_PAYLOAD_SIZE);
+					   "model variant section has %zu bytes, expected %zu",
+					   ae_reader_remaining(r), size);
 	variant = ae_read_u32(r);
 	noise = ae_read_u32(r);
 	if (variant > (uint32_t) AE_VARIANT_LAST || noise > (uint32_t) AE_NOISE_GAUSSIAN)
@@ -164,8 +188,15 @@ ae_variant_read(AeReader *r, AeVariantConfig *v, AeError *err)
 	v->sparsity_weight = ae_read_f64(r);
 	v->l1_activity = ae_read_f64(r);
 	v->contractive_weight = ae_read_f64(r);
+	if (version == 2)
+	{
+		v->beta = ae_read_f64(r);
+		v->loss = (int) ae_read_u32(r);
+	}
 	if (r->failed)
 		return ae_fail(err, AE_ECORRUPT, "model variant section is truncated");
+	if ((version == 2) != (v->variant == AE_VARIANT_VARIATIONAL))
+		return ae_fail(err, AE_ECORRUPT, "model variant section has the wrong version");
 	if (ae_variant_config_validate(v, -1, &sub) != AE_OK)
 		return ae_fail(err, AE_ECORRUPT, "model variant section is invalid: %s",
 					   sub.msg);

@@ -8,6 +8,10 @@
  *		section of the model format that records the variant.
  *	  - ae_noise.c: input corruption of the denoising autoencoder (Vincent
  *		et al. 2008), applied to a training mini-batch only.
+ *	  - ae_vae.c: the variational head's sampled forward pass and gradient,
+ *		the Monte Carlo ELBO, and sampling from the prior.  A variational
+ *		network has its own NNET version (2), so its VARI section is
+ *		required reading: older readers refuse the network anyway.
  *	  - ae_penalty.c: penalty terms on the code layer's activations, each
  *		with its value and its gradient: the sparsity KL divergence, L1
  *		activity, and the contractive penalty (Rifai et al. 2011).
@@ -30,10 +34,11 @@ typedef enum AeVariant
 	AE_VARIANT_BASIC = 0,
 	AE_VARIANT_DENOISING,
 	AE_VARIANT_SPARSE,
-	AE_VARIANT_CONTRACTIVE
+	AE_VARIANT_CONTRACTIVE,
+	AE_VARIANT_VARIATIONAL
 } AeVariant;
 
-#define AE_VARIANT_LAST AE_VARIANT_CONTRACTIVE
+#define AE_VARIANT_LAST AE_VARIANT_VARIATIONAL
 
 typedef enum AeNoiseType
 {
@@ -53,6 +58,9 @@ typedef struct AeVariantConfig
 	double		sparsity_weight;	/* beta, default 1 (sparse) */
 	double		l1_activity;	/* any variant, default 0 */
 	double		contractive_weight; /* lambda, default 0.1 (contractive) */
+	double		beta;			/* KL weight, default 1 (variational) */
+	int			loss;			/* AeLoss of a variational model's decoder
+								 * (recorded for its ELBO) */
 } AeVariantConfig;
 
 /* ---- ae_variant.c ---- */
@@ -64,8 +72,10 @@ extern const char *ae_variant_name(AeVariant v);
 extern const char *ae_noise_name(AeNoiseType n);
 /* True when the model needs a VARI section (anything but a plain basic). */
 extern bool ae_variant_recorded(const AeVariantConfig *v);
-/* VARI payload, version 1. */
+/* VARI payload: version 1, or 2 for a variational model (adds beta and loss). */
+extern int	ae_variant_section_version(const AeVariantConfig *v);
 extern void ae_variant_write(const AeVariantConfig *v, AeWriter *w);
-extern AeStatus ae_variant_read(AeReader *r, AeVariantConfig *v, AeError *err);
+extern AeStatus ae_variant_read(AeReader *r, int version, AeVariantConfig *v,
+							   AeError *err);
 
 #endif							/* AE_VARIANT_H */

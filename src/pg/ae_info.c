@@ -113,6 +113,13 @@ append_net_info(StringInfo buf, const AeModel *m)
 		append_number(buf, last->loss);
 		appendStringInfoString(buf, ", \"final_val_loss\": ");
 		append_number(buf, last->val_loss);
+		if (!isnan(last->recon))
+		{
+			appendStringInfoString(buf, ", \"final_reconstruction\": ");
+			append_number(buf, last->recon);
+			appendStringInfoString(buf, ", \"final_kl\": ");
+			append_number(buf, last->kl);
+		}
 	}
 }
 
@@ -221,7 +228,9 @@ pca_components(PG_FUNCTION_ARGS)
 
 /*
  * ae_training_history(model) returns TABLE(epoch int, phase text, loss
- * float8, val_loss float8, seconds float8).
+ * float8, val_loss float8, seconds float8, reconstruction float8, kl
+ * float8).  0.1.0 declared the first five columns only; the function fills
+ * the columns its declaration has, so it serves both.
  */
 Datum
 ae_training_history(PG_FUNCTION_ARGS)
@@ -230,17 +239,23 @@ ae_training_history(PG_FUNCTION_ARGS)
 	AeModel    *m = ae_get_model(fcinfo, 0);
 
 	InitMaterializedSRF(fcinfo, 0);
+	if (rsinfo->setDesc->natts != 5 && rsinfo->setDesc->natts != 7)
+		elog(ERROR, "ae_training_history: declared with %d columns, expected 5 or 7",
+			 rsinfo->setDesc->natts);
 	for (int i = 0; i < m->n_history; i++)
 	{
 		const AeHistoryRow *h = &m->history[i];
-		Datum		values[5];
-		bool		nulls[5] = {false, false, false, isnan(h->val_loss), isnan(h->seconds)};
+		Datum		values[7];
+		bool		nulls[7] = {false, false, false, isnan(h->val_loss), isnan(h->seconds),
+		isnan(h->recon), isnan(h->kl)};
 
 		values[0] = Int32GetDatum(h->epoch);
 		values[1] = CStringGetTextDatum(h->phase);
 		values[2] = Float8GetDatum(h->loss);
 		values[3] = Float8GetDatum(h->val_loss);
 		values[4] = Float8GetDatum(h->seconds);
+		values[5] = Float8GetDatum(h->recon);
+		values[6] = Float8GetDatum(h->kl);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

@@ -32,7 +32,7 @@ static const char *const pretrain_choices[] = {"none", "layerwise", NULL};
 static const char *const scale_choices[] = {"standard", "center", "none", "minmax", NULL};
 static const char *const score_choices[] = {"reconstruction", NULL};
 static const char *const variant_choices[] =
-{"basic", "denoising", "sparse", "contractive", NULL};
+{"basic", "denoising", "sparse", "contractive", "variational", NULL};
 static const char *const noise_choices[] = {"none", "masking", "gaussian", NULL};
 
 /* Keys of the "noise" object. */
@@ -54,7 +54,7 @@ enum
 	O_BATCH, O_EPOCHS, O_L2, O_SEED, O_SHUFFLE, O_SCALE, O_VALFRAC,
 	O_PATIENCE, O_MIN_DELTA, O_MAX_SECONDS, O_PRETRAIN, O_PRETRAIN_EPOCHS,
 	O_FINETUNE_EPOCHS, O_VERBOSE, O_RECORD_TIMINGS, O_VARIANT, O_NOISE,
-	O_SPARSITY_TARGET, O_SPARSITY_WEIGHT, O_L1_ACTIVITY, O_CONTRACTIVE_WEIGHT,
+	O_SPARSITY_TARGET, O_SPARSITY_WEIGHT, O_L1_ACTIVITY, O_CONTRACTIVE_WEIGHT, O_BETA_KL,
 	O_CONTAMINATION, O_SCORE,
 	O_SOURCE_SPECIFIC, O_NOPTS
 };
@@ -95,6 +95,7 @@ static const AeOptSpec train_option_specs[O_NOPTS] = {
 	{"sparsity_weight", AE_OPT_REAL, 0, 1e6},
 	{"l1_activity", AE_OPT_REAL, 0, 1e6},
 	{"contractive_weight", AE_OPT_REAL, 0, 1e6},
+	{"beta", AE_OPT_REAL, 0, 1e6},
 	{"contamination", AE_OPT_REAL, 0, 0.5, true},
 	{"score", AE_OPT_ENUM, 0, 0, false, score_choices},
 	{"max_rows", AE_OPT_INT, 2, 1e12},
@@ -137,6 +138,9 @@ parse_variant_options(const AeOptValue *v, const char *funcname,
 	if (v[O_CONTRACTIVE_WEIGHT].given && kind != AE_VARIANT_CONTRACTIVE)
 		option_needs_variant("contractive_weight", "contractive", funcname,
 							 "The Jacobian penalty belongs to the contractive variant.");
+	if (v[O_BETA_KL].given && kind != AE_VARIANT_VARIATIONAL)
+		option_needs_variant("beta", "variational", funcname,
+							 "beta weighs the KL term of a variational autoencoder's objective; other variants have no KL term to weigh.");
 	if (kind == AE_VARIANT_DENOISING)
 	{
 		var->noise = AE_NOISE_MASKING;
@@ -176,6 +180,8 @@ parse_variant_options(const AeOptValue *v, const char *funcname,
 		var->l1_activity = v[O_L1_ACTIVITY].num;
 	if (v[O_CONTRACTIVE_WEIGHT].given)
 		var->contractive_weight = v[O_CONTRACTIVE_WEIGHT].num;
+	if (v[O_BETA_KL].given)
+		var->beta = v[O_BETA_KL].num;
 }
 
 /* Parse training options; for ae_fit the last option is shuffle_buffer. */
@@ -281,6 +287,14 @@ ae_parse_train_options(Jsonb *options, bool for_fit, const char *funcname,
 				 errdetail("The sparsity penalty compares each code unit's mean activation, a probability, with \"sparsity_target\", so code units must output values in (0, 1)."),
 				 errhint("Add \"activation\": \"sigmoid\", or use \"l1_activity\" for sparse codes with other activations.")));
 
+	if (s->train.variant.variant == AE_VARIANT_VARIATIONAL &&
+		s->train.pretrain != AE_PRETRAIN_NONE)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("\"variant\" \"variational\" of %s cannot be combined with \"pretrain\" \"layerwise\"",
+						funcname),
+				 errdetail("Layer-wise pretraining trains plain autoencoders layer by layer; a variational encoder's code is a distribution, which they do not learn.")));
+
 	if (s->train.loss == AE_LOSS_BCE && !v[O_OUTPUT_ACTIVATION].given)
 		s->net.output_activation = AE_ACT_SIGMOID;
 	/* bce needs targets in [0, 1]: scale into it unless told otherwise */
@@ -292,6 +306,8 @@ ae_parse_train_options(Jsonb *options, bool for_fit, const char *funcname,
 				 errmsg("option \"loss\" \"bce\" of %s needs \"output_activation\" \"sigmoid\", not \"%s\"",
 						funcname, ae_activation_name(s->net.output_activation)),
 				 errhint("Binary cross-entropy compares outputs in [0, 1] with data in [0, 1].")));
+	s->train.variant.loss = (int) s->train.loss;
+	s->net.variational = s->train.variant.variant == AE_VARIANT_VARIATIONAL;
 	if (s->train.nesterov && s->train.optimizer != AE_OPT_MOMENTUM)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -357,6 +373,8 @@ append_variant_options(StringInfo buf, const AeVariantConfig *v)
 						 v->sparsity_target, v->sparsity_weight);
 	if (v->variant == AE_VARIANT_CONTRACTIVE)
 		appendStringInfo(buf, ", \"contractive_weight\": %.15g", v->contractive_weight);
+	if (v->variant == AE_VARIANT_VARIATIONAL)
+		appendStringInfo(buf, ", \"beta\": %.15g", v->beta);
 	appendStringInfo(buf, ", \"l1_activity\": %.15g", v->l1_activity);
 }
 
@@ -456,7 +474,13 @@ ae_model_to_bytea(AeModel *m, const char *context)
 void
 ae_notice_epoch(const char *funcname, const AeHistoryRow *row)
 {
-	if (isnan(row->val_loss))
+	if (!isnan(row->recon))
+		ereport(NOTICE,
+				(errmsg("%s: %s epoch %d: loss %.6g (reconstruction %.6g, KL %.6g)%s",
+						funcname, row->phase, row->epoch, row->loss, row->recon, row->kl,
+						isnan(row->val_loss) ? "" : psprintf(", val_loss %.6g", row->val_loss)),
+				 errdetail("%.1f s since training began.", row->seconds)));
+	else if (isnan(row->val_loss))
 		ereport(NOTICE,
 				(errmsg("%s: %s epoch %d: loss %.6g", funcname,
 						row->phase, row->epoch, row->loss),

@@ -69,7 +69,7 @@ PG_FUNCTION_INFO_V1(pca_train_combine);
 PG_FUNCTION_INFO_V1(pca_train_final);
 
 static const char *const scale_choices[] = {"standard", "center", "none", NULL};
-static const char *const score_choices[] = {"reconstruction", "mahalanobis", "full", NULL};
+static const char *const score_choices[] = {"reconstruction", "mahalanobis", "full", "robust", NULL};
 
 static const AeOptSpec pca_option_specs[] = {
 	{"components", AE_OPT_INT, 1, AE_MAX_PCA_FEATURES},
@@ -86,8 +86,16 @@ enum
 	PCA_OPT_CONTAMINATION, PCA_OPT_SCORE, PCA_NOPTS
 };
 
-/* The score method new PCA models use when none is named. */
-#define PCA_DEFAULT_SCORE	0
+/*
+ * The score method new PCA models use when none is named: "robust", the
+ * Mahalanobis distance under the MCD estimate (see ae_robust.c), which
+ * models get up to AE_ROBUST_MAX_FEATURES features (its C-steps cost
+ * O(n d^2) each); else "full" while the model keeps every eigenvector
+ * (up to AE_MAX_FULL_EIGVEC features); else "reconstruction".
+ */
+#define PCA_SCORE_RECONSTRUCTION	0
+#define PCA_SCORE_FULL				2
+#define PCA_SCORE_ROBUST			3
 
 /* Bytes of a state with d features, a batch of cap rows and a sample of sample_cap. */
 static Size
@@ -172,7 +180,19 @@ new_state(int d, Jsonb *options)
 	s->options_crc = ae_options_crc(options);
 	s->contamination = vals[PCA_OPT_CONTAMINATION].given ?
 		vals[PCA_OPT_CONTAMINATION].num : AE_DEFAULT_CONTAMINATION;
-	s->score = vals[PCA_OPT_SCORE].given ? vals[PCA_OPT_SCORE].choice : PCA_DEFAULT_SCORE;
+	s->score = vals[PCA_OPT_SCORE].given ? vals[PCA_OPT_SCORE].choice :
+		d <= AE_ROBUST_MAX_FEATURES ? PCA_SCORE_ROBUST :
+		d <= AE_MAX_FULL_EIGVEC ? PCA_SCORE_FULL : PCA_SCORE_RECONSTRUCTION;
+	if ((s->score == PCA_SCORE_ROBUST && d > AE_ROBUST_MAX_FEATURES) ||
+		(s->score == PCA_SCORE_FULL && d > AE_MAX_FULL_EIGVEC))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"score\" \"%s\" of pca_train needs at most %d features, not %d",
+						score_choices[s->score],
+						s->score == PCA_SCORE_ROBUST ? AE_ROBUST_MAX_FEATURES : AE_MAX_FULL_EIGVEC, d),
+				 errhint("%s", d <= AE_MAX_FULL_EIGVEC ?
+						 "Use \"full\", \"mahalanobis\" or \"reconstruction\"." :
+						 "Use \"mahalanobis\" or \"reconstruction\".")));
 	s->sample_cap = PCA_SAMPLE_MIN_ROWS;
 	/* each parallel worker samples with its own random numbers */
 	s->rng = UINT64CONST(0x5DEECE66D) ^
@@ -394,6 +414,9 @@ pca_train_final(PG_FUNCTION_ARGS)
 	model->train_seconds = s->seconds + (ae_now_seconds() - t0);
 	model->ext_version = pstrdup(AUTOENCODER_VERSION);
 	model->options_json = options_json(s, model->n_components);
+	if (s->d <= AE_ROBUST_MAX_FEATURES &&
+		ae_pca_robust_fit(model, PCA_SAMPLE(s), s->stored, &err) != AE_OK)
+		ae_report_engine_error(&err, "pca_train");
 	if (ae_model_calibrate_doubles(model, PCA_SAMPLE(s), s->stored, score_choices[s->score],
 						   s->contamination, &err) != AE_OK)
 		ae_report_engine_error(&err, "pca_train");

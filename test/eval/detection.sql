@@ -30,6 +30,7 @@ INSERT INTO detectors VALUES
   (3, 'pca-t2',    $$pca_train(x)$$, NULL, $$ae_anomaly_score(model, x, 'mahalanobis')$$, false),
   (4, 'pca-full',  $$pca_train(x)$$, NULL, $$ae_anomaly_score(model, x, 'full')$$, false),
   (5, 'ae',        $$autoencoder_train(x)$$, NULL, $$ae_anomaly_score(model, x)$$, true),
+  (6, 'pca-robust', $$pca_train(x)$$, NULL, $$ae_anomaly_score(model, x, 'robust')$$, false),
   (20, 'p-rec+full', $$pca_train(x)$$, NULL,
    $$ae_anomaly_percentile(model, x, 'reconstruction') + ae_anomaly_percentile(model, x, 'full')$$, false),
   (21, 'p-rec+t2', $$pca_train(x)$$, NULL,
@@ -56,6 +57,15 @@ INSERT INTO detectors VALUES
    $$ae_anomaly_score(model3, x, 'full')$$, false, $$pca_train(x) FILTER (WHERE NOT ae_is_anomaly(model2, x, 0.25, 'full'))$$),
   (37, 'rob2-full50', $$pca_train(x)$$, $$pca_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.5, 'full'))$$,
    $$ae_anomaly_score(model3, x, 'full')$$, false, $$pca_train(x) FILTER (WHERE NOT ae_is_anomaly(model2, x, 0.5, 'full'))$$),
+  (40, 'ae-rob', $$pca_train(x)$$, $$autoencoder_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.25))$$,
+   $$ae_anomaly_score(model2, x)$$, false, NULL),
+  (41, 'rob+ae', $$pca_train(x)$$, $$autoencoder_train(x)$$,
+   $$ae_anomaly_percentile(model, x) + ae_anomaly_percentile(model2, x)$$, false, NULL),
+  (42, 'rob+aerob', $$pca_train(x)$$, $$autoencoder_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.25))$$,
+   $$ae_anomaly_percentile(model, x) + ae_anomaly_percentile(model2, x)$$, false, NULL),
+  (43, 'rob+rec', $$pca_train(x)$$, NULL,
+   $$ae_anomaly_percentile(model, x) + ae_anomaly_percentile(model, x, 'reconstruction')$$, false, NULL),
+  (44, 'ae-e200', $$autoencoder_train(x, '{"epochs": 200}')$$, NULL, $$ae_anomaly_score(model, x)$$, false, NULL),
   (38, 'rob25-rw', $$pca_train(x)$$, $$pca_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.25, 'full'))$$,
    $$ae_anomaly_score(model3, x, 'full')$$, false, $$pca_train(x) FILTER (WHERE NOT ae_is_anomaly(model2, x, 0.025, 'full'))$$);
 

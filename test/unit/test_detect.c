@@ -9,6 +9,8 @@
  */
 #include "ae_detect.h"
 #include "ae_nn_int.h"
+#include "ae_pca.h"
+#include "ae_stats.h"
 #include "ae_test.h"
 
 #include <string.h>
@@ -280,7 +282,86 @@ test_calibrate_and_roundtrip(void)
 	ae_model_free(m);
 }
 
+/*
+ * The MCD estimate keeps the 6 (= 0.75 * 8) rows that form the cloud and
+ * drops the 2 far rows: its location and scatter are the cloud's own, and
+ * the robust score is the Mahalanobis distance under them, checked with an
+ * explicit 2 x 2 inverse.
+ */
+static void
+test_robust_fit_by_hand(void)
+{
+	double		rows[16] = {0, 0, 1, 0, 0, 1, 1, 1, 2, 1, 1, 2,	/* cloud */
+	20, -20, 25, -22};			/* two outliers */
+	double		cnt = 0,
+				mean[2] = {0},
+				m2[4] = {0},
+				work[64];
+	AePcaOptions o;
+	AeError		err = {0};
+	AeModel    *m;
+	double		mu[2] = {0},
+				c[3] = {0},
+				z[2],
+				det,
+				x[2] = {3, -1},
+				direct;
+
+	ae_moments_add_batch(2, &cnt, mean, m2, rows, 8, work);
+	ae_pca_options_defaults(&o);
+	o.components = 1;
+	m = ae_pca_fit(2, cnt, mean, m2, &o, &err);
+	AE_CHECK(m != NULL, "%s", err.msg);
+	if (!m)
+		return;
+	AE_CHECK(ae_pca_robust_fit(m, rows, 8, &err) == AE_OK, "%s", err.msg);
+	AE_CHECK(m->has_robust && m->robust_kept == 6 && m->robust_rows == 8, "kept %lld",
+			 (long long) m->robust_kept);
+
+	/* the cloud's mean and covariance in the model's scaled space */
+	for (int i = 0; i < 6; i++)
+		for (int j = 0; j < 2; j++)
+			mu[j] += (rows[2 * i + j] - m->mean[j]) / m->scale[j] / 6;
+	for (int i = 0; i < 6; i++)
+	{
+		double		a = (rows[2 * i] - m->mean[0]) / m->scale[0] - mu[0];
+		double		b = (rows[2 * i + 1] - m->mean[1]) / m->scale[1] - mu[1];
+
+		c[0] += a * a / 5;
+		c[1] += a * b / 5;
+		c[2] += b * b / 5;
+	}
+	AE_CHECK_CLOSE(m->robust_location[0], mu[0], 1e-12);
+	AE_CHECK_CLOSE(m->robust_location[1], mu[1], 1e-12);
+	AE_CHECK_CLOSE(m->robust_eigenvalues[0] + m->robust_eigenvalues[1], c[0] + c[2], 1e-12);
+
+	z[0] = (x[0] - m->mean[0]) / m->scale[0] - mu[0];
+	z[1] = (x[1] - m->mean[1]) / m->scale[1] - mu[1];
+	det = c[0] * c[2] - c[1] * c[1];
+	direct = (c[2] * z[0] * z[0] - 2 * c[1] * z[0] * z[1] + c[0] * z[1] * z[1]) / det;
+	AE_CHECK_CLOSE(ae_score_robust(m, x), direct, 1e-9);
+	/* the outliers are far more unusual under the robust estimate */
+	AE_CHECK(ae_score_robust(m, rows + 14) > 10 * ae_score_full(m, rows + 14),
+			 "robust %g, full %g", ae_score_robust(m, rows + 14), ae_score_full(m, rows + 14));
+
+	/* the estimate round-trips through the model format */
+	{
+		uint8_t    *bytes;
+		size_t		len;
+		AeModel    *r;
+
+		AE_CHECK(ae_model_serialize(m, &bytes, &len, &err) == AE_OK, "%s", err.msg);
+		r = ae_model_deserialize(bytes, len, &err);
+		AE_CHECK(r && r->has_robust && ae_score_robust(r, x) == ae_score_robust(m, x),
+				 "round trip: %s", err.msg);
+		ae_model_free(r);
+		ae_free(bytes);
+	}
+	ae_model_free(m);
+}
+
 AE_TEST_MAIN("detect",
+			 AE_TEST(test_robust_fit_by_hand),
 			 AE_TEST(test_quantiles_by_hand),
 			 AE_TEST(test_calibrate_and_roundtrip),
 			 AE_TEST(test_pca_methods_by_hand),

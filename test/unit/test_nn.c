@@ -1003,9 +1003,14 @@ test_serialise_rejects(void)
 	}
 	/* newer version */
 	memcpy(copy, b, len);
-	copy[0] = 2;
+	copy[0] = AE_NNET_VERSION + 1;
 	AE_CHECK(read_bytes(copy, len, 5, &err) == NULL && err.status == AE_EVERSION,
-			 "version 2 not refused as EVERSION");
+			 "version %d not refused as EVERSION", AE_NNET_VERSION + 1);
+	/* version 2 is only for variational networks */
+	memcpy(copy, b, len);
+	copy[0] = 2;
+	AE_CHECK(read_bytes(copy, len, 5, &err) == NULL && err.status == AE_ECORRUPT,
+			 "version 2 without the variational flag accepted");
 
 	/* absurd sizes: must be refused without big allocations */
 	ae_set_allocator(counting_alloc, free);

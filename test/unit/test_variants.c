@@ -284,7 +284,305 @@ test_grad_contractive(void)
 		  netcfg(6, 1, h1, AE_ACT_TANH, AE_ACT_SIGMOID, false), AE_LOSS_BCE, 0, &v);
 }
 
+/* VAE objective with fixed noise: recon + beta KL + penalties + l2 term. */
+static double
+vae_objective(AeNet *net, AeBatchWork *w, const ae_real *x, int n,
+			  AeLoss loss, double l2, double beta, const AeVariantConfig *var,
+			  const ae_real *eps)
+{
+	AeVaeTerms t;
+	double		v = ae_vae_batch_grad(net, w, x, n, loss, 0, beta, var, eps,
+									  NULL, &t);
+
+	v += t.penalty;
+	for (size_t i = 0; i < net->n_weights; i++)
+		v += 0.5 * l2 * (double) net->params[i] * (double) net->params[i];
+	return v;
+}
+
+/*
+ * The VAE's reparameterised path with fixed noise: back-propagation
+ * through decoder, sampling, KL, mu layer and log-variance head against
+ * central differences, for every parameter (the head's included).
+ */
+static double
+vae_gradcheck(const AeNetConfig *nc, AeLoss loss, double l2, double beta,
+			  const AeVariantConfig *var)
+{
+	AeError		err;
+	AeNet	   *net = ae_net_create(nc, &err);
+	AeBatchWork w;
+	int			n = 5;
+	int			d = nc->n_inputs;
+	int			k;
+	ae_real    *x = malloc(sizeof(ae_real) * n * d);
+	ae_real    *eps;
+	ae_real    *grad;
+	double		worst = 0,
+				gmax_head = 0,
+				h = 1e-5;
+
+	AE_CHECK(net != NULL, "create: %s", err.msg);
+	if (!net)
+		return 1;
+	k = net->head.n_out;
+	eps = malloc(sizeof(ae_real) * n * k);
+	ae_rng_seed(&test_rng, 777);
+	ae_net_init_weights(net, 3);
+	for (size_t i = net->n_weights; i < net->n_params; i++)
+		net->params[i] = (ae_real) (0.2 * (urand() - 0.5));
+	for (int i = 0; i < n * d; i++)
+		x[i] = (ae_real) (loss == AE_LOSS_BCE ? urand() : 2 * urand() - 1);
+	for (int i = 0; i < n * k; i++)
+		eps[i] = (ae_real) ae_rng_normal(&test_rng);
+	AE_CHECK(ae_work_init(&w, net, n, &err) == AE_OK, "work: %s", err.msg);
+	grad = calloc(net->n_params, sizeof(ae_real));
+	ae_vae_batch_grad(net, &w, x, n, loss, l2, beta, var, eps, grad, NULL);
+	for (size_t i = 0; i < net->n_params; i++)
+	{
+		ae_real		p = net->params[i];
+		double		fp,
+					fm,
+					fd,
+					rel;
+
+		net->params[i] = p + (ae_real) h;
+		fp = vae_objective(net, &w, x, n, loss, l2, beta, var, eps);
+		net->params[i] = p - (ae_real) h;
+		fm = vae_objective(net, &w, x, n, loss, l2, beta, var, eps);
+		net->params[i] = p;
+		fd = (fp - fm) / (2 * h);
+		rel = fabs(grad[i] - fd) / fmax(fabs(grad[i]) + fabs(fd), 1e-6);
+		if (getenv("AE_TEST_DEBUG") && rel > 1e-4)
+			printf("    param %zu: analytic %.10g, numeric %.10g\n", i, grad[i], fd);
+		worst = fmax(worst, rel);
+		if ((i >= net->head.w_off && i < net->head.w_off + (size_t) k * net->head.n_in) ||
+			i >= net->head.b_off)
+			gmax_head = fmax(gmax_head, fabs(grad[i]));
+	}
+	AE_CHECK(gmax_head > 1e-5, "the log-variance head has no gradient");
+	free(grad);
+	free(eps);
+	free(x);
+	ae_work_free(&w);
+	ae_net_free(net);
+	return worst;
+}
+
+static void
+vae_check(const char *what, AeNetConfig nc, AeLoss loss, double l2,
+		  double beta, const AeVariantConfig *var)
+{
+	double		rel;
+
+	nc.variational = true;
+	rel = vae_gradcheck(&nc, loss, l2, beta, var);
+	AE_CHECK(rel < 1e-4, "%s: max relative error %.3g", what, rel);
+	if (getenv("AE_TEST_VERBOSE"))
+		printf("  gradcheck %-36s max rel %.2e\n", what, rel);
+}
+
+/* VAE: shallow and deep encoders, tied, bce, beta, l2, l1 on mu. */
+static void
+test_grad_vae(void)
+{
+	static const int h1[] = {3};
+	static const int h2[] = {5, 2};
+	static const int h3[] = {6, 4, 2};
+	AeVariantConfig l1;
+
+	ae_variant_config_defaults(&l1);
+	l1.variant = AE_VARIANT_VARIATIONAL;
+	l1.l1_activity = 0.3;
+	vae_check("vae/shallow/mse", netcfg(6, 1, h1, AE_ACT_TANH, AE_ACT_LINEAR, false),
+			  AE_LOSS_MSE, 0, 1.0, NULL);
+	vae_check("vae/deep/relu/bce", netcfg(6, 2, h2, AE_ACT_ELU, AE_ACT_SIGMOID, false),
+			  AE_LOSS_BCE, 0, 1.0, NULL);
+	vae_check("vae/deeper/tied/beta4/l2", netcfg(7, 3, h3, AE_ACT_TANH, AE_ACT_LINEAR, true),
+			  AE_LOSS_MSE, 0.1, 4.0, NULL);
+	vae_check("vae/deep/l1", netcfg(6, 2, h2, AE_ACT_SIGMOID, AE_ACT_LINEAR, false),
+			  AE_LOSS_MSE, 0, 0.5, &l1);
+}
+
 #endif							/* AE_NN_DOUBLE */
+
+/*
+ * The VAE's terms against a direct computation: with eps = 0 the
+ * reconstruction is the squared error of decode(mu), summed over features,
+ * and the KL is 1/2 sum (mu^2 + sigma^2 - 1 - log sigma^2) from the head.
+ */
+static void
+test_vae_terms(void)
+{
+	AeNetConfig nc;
+	AeNet	   *net;
+	AeBatchWork w;
+	AeError		err;
+	AeVaeTerms t;
+	int			d = 4,
+				n = 3,
+				k = 2;
+	ae_real		x[12];
+	double		recon = 0,
+				kl = 0;
+
+	ae_net_config_defaults(&nc);
+	nc.n_inputs = d;
+	nc.hidden[0] = k;
+	nc.activation = AE_ACT_TANH;
+	nc.variational = true;
+	net = ae_net_create(&nc, &err);
+	ae_net_init_weights(net, 9);
+	ae_rng_seed(&test_rng, 5);
+	for (size_t i = net->n_weights; i < net->n_params; i++)
+		net->params[i] = (ae_real) (urand() - 0.5);
+	for (int i = 0; i < n * d; i++)
+		x[i] = (ae_real) (2 * urand() - 1);
+	for (int r = 0; r < n; r++)
+	{
+		float		xf[4],
+					mu[2],
+					out[4];
+
+		for (int j = 0; j < d; j++)
+			xf[j] = (float) x[r * d + j];
+		ae_net_encode(net, xf, mu);
+		ae_net_decode(net, mu, out);
+		for (int j = 0; j < d; j++)
+			recon += ((double) out[j] - xf[j]) * ((double) out[j] - xf[j]);
+		for (int j = 0; j < k; j++)
+		{
+			/* log-variance head: linear on the input, weights after the layers' */
+			double		lv = net->params[net->head.b_off + j];
+
+			for (int i = 0; i < d; i++)
+				lv += net->params[net->head.w_off + (size_t) j * d + i] * xf[i];
+			kl += 0.5 * ((double) mu[j] * mu[j] + exp(lv) - 1 - lv);
+		}
+	}
+	AE_CHECK(ae_work_init(&w, net, n, &err) == AE_OK, "%s", err.msg);
+	ae_vae_batch_grad(net, &w, x, n, AE_LOSS_MSE, 0, 1.0, NULL, NULL, NULL, &t);
+	AE_CHECK_CLOSE(t.recon, recon / n, 1e-5);
+	AE_CHECK_CLOSE(t.kl, kl / n, 1e-5);
+	AE_CHECK(t.kl > 1e-3, "KL should not vanish here");
+	ae_work_free(&w);
+	ae_net_free(net);
+}
+
+/* A variational model round-trips; sampling and the ELBO are deterministic. */
+static void
+test_vae_model(void)
+{
+	int			d = 8,
+				n = 400;
+	float	   *x = manifold_data(n, d, 11);
+	AeNetConfig nc;
+	AeTrainConfig tc;
+	AeTrainer  *t;
+	AeModel    *m;
+	AeModel    *back;
+	AeError		err;
+	uint8_t    *bytes;
+	size_t		len;
+	AeMatrixSource ms;
+	AeDataSource src;
+	bool		done = false;
+	double		s1[3 * 8],
+				s2[3 * 8],
+				s3[8];
+	double		xin[8],
+				far[8],
+				e_in,
+				e_far;
+
+	ae_net_config_defaults(&nc);
+	nc.n_inputs = d;
+	nc.n_hidden = 2;
+	nc.hidden[0] = 6;
+	nc.hidden[1] = 2;
+	nc.activation = AE_ACT_TANH;
+	ae_train_config_defaults(&tc);
+	tc.epochs = 20;
+	tc.learning_rate = 0.01;
+	tc.variant.variant = AE_VARIANT_VARIATIONAL;
+	t = ae_trainer_create(&nc, &tc, NULL, NULL, &err);
+	AE_CHECK(t != NULL, "%s", err.msg);
+	if (!t)
+		return;
+	src = ae_matrix_source(&ms, x, n, d);
+	m = ae_model_new(AE_KIND_AUTOENCODER, d, 2, &err);
+	m->history = calloc(20, sizeof(AeHistoryRow));
+	while (!done)
+	{
+		AeHistoryRow row;
+
+		AE_CHECK(ae_trainer_step(t, &src, &row, &done, &err) == AE_OK, "%s", err.msg);
+		AE_CHECK(isfinite(row.recon) && isfinite(row.kl) &&
+				 fabs(row.loss - (row.recon + row.kl)) < 1e-6 * fmax(1, row.loss),
+				 "epoch %d: loss %g, recon %g, kl %g", row.epoch, row.loss, row.recon, row.kl);
+		if (m->n_history < 20)
+			m->history[m->n_history++] = row;
+	}
+	AE_CHECK(m->history[19].loss < m->history[0].loss, "the negative ELBO did not fall");
+	m->net = ae_trainer_take_net(t);
+	ae_trainer_free(t);
+	m->variant = tc.variant;
+	m->ext_version = strdup("test");
+	m->options_json = strdup("{}");
+	AE_CHECK(ae_model_finish(m, &err) == AE_OK, "%s", err.msg);
+	AE_CHECK(ae_model_serialize(m, &bytes, &len, &err) == AE_OK, "%s", err.msg);
+	back = ae_model_deserialize(bytes, len, &err);
+	AE_CHECK(back != NULL, "read back: %s", err.msg);
+	if (back)
+	{
+		AE_CHECK(ae_model_is_variational(back), "not variational after reading");
+		AE_CHECK(back->history[3].recon == m->history[3].recon &&
+				 back->history[3].kl == m->history[3].kl, "history terms lost");
+		AE_CHECK(ae_model_sample(back, 0, 3, 7, s1, &err) == AE_OK, "%s", err.msg);
+		AE_CHECK(ae_model_sample(back, 0, 3, 7, s2, &err) == AE_OK, "%s", err.msg);
+		AE_CHECK(memcmp(s1, s2, sizeof(s1)) == 0, "equal seeds, different samples");
+		/* row 2 alone is row 2 of the stream */
+		AE_CHECK(ae_model_sample(back, 2, 1, 7, s3, &err) == AE_OK, "%s", err.msg);
+		AE_CHECK(memcmp(s3, s1 + 2 * d, sizeof(s3)) == 0, "a row depends on the call");
+		AE_CHECK(ae_model_sample(back, 0, 1, 8, s3, &err) == AE_OK, "%s", err.msg);
+		AE_CHECK(memcmp(s3, s1, sizeof(s3)) != 0, "another seed, the same sample");
+		for (int j = 0; j < d; j++)
+		{
+			xin[j] = x[j];
+			far[j] = 10.0 * (j % 2 ? 1 : -1);
+		}
+		e_in = ae_model_neg_elbo(back, xin);
+		AE_CHECK(e_in == ae_model_neg_elbo(back, xin), "the ELBO score is not deterministic");
+		e_far = ae_model_neg_elbo(back, far);
+		AE_CHECK(isfinite(e_in) && e_far > 10 * e_in,
+				 "a far-away row should have a much larger negative ELBO (%g vs %g)",
+				 e_far, e_in);
+		ae_model_free(back);
+	}
+	/* the network and the variant section must agree */
+	{
+		AeVariantConfig keep = m->variant;
+		uint8_t    *b2;
+		size_t		l2;
+
+		m->variant.variant = AE_VARIANT_BASIC;
+		AE_CHECK(ae_model_serialize(m, &b2, &l2, &err) == AE_OK, "%s", err.msg);
+		back = ae_model_deserialize(b2, l2, &err);
+		AE_CHECK(back == NULL && err.status == AE_ECORRUPT,
+				 "a variational network without its variant section was accepted");
+		ae_model_free(back);
+		free(b2);
+		m->variant = keep;
+	}
+	free(bytes);
+	free(m->ext_version);
+	free(m->options_json);
+	m->ext_version = m->options_json = NULL;
+	free(m->history);
+	m->history = NULL;
+	ae_model_free(m);
+	free(x);
+}
 
 /* ---------- penalty values against independent computations ---------- */
 
@@ -829,7 +1127,10 @@ AE_TEST_MAIN(SUITE,
 			 AE_TEST(test_grad_sparsity),
 			 AE_TEST(test_grad_l1),
 			 AE_TEST(test_grad_contractive),
+			 AE_TEST(test_grad_vae),
 #endif
+			 AE_TEST(test_vae_terms),
+			 AE_TEST(test_vae_model),
 			 AE_TEST(test_penalty_values),
 			 AE_TEST(test_noise),
 			 AE_TEST(test_training_reproducible),
