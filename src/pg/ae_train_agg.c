@@ -201,7 +201,7 @@ autoencoder_train_accum(PG_FUNCTION_ARGS)
 	else
 	{
 		s = check_state(PG_GETARG_BYTEA_P(0), "autoencoder_train_accum");
-		ae_agg_check_row("autoencoder_train", s->d, s->options_crc, d, options,
+		ae_agg_check_row(fcinfo, "autoencoder_train", s->d, s->options_crc, d, options,
 						 s->seen + 1);
 	}
 

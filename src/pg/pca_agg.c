@@ -283,7 +283,7 @@ pca_train_accum(PG_FUNCTION_ARGS)
 	else
 	{
 		s = check_state(PG_GETARG_BYTEA_P(0), "pca_train_accum");
-		ae_agg_check_row("pca_train", s->d, s->options_crc, d, options,
+		ae_agg_check_row(fcinfo, "pca_train", s->d, s->options_crc, d, options,
 						 (int64) s->n + s->batch_n + 1);
 	}
 
