@@ -111,6 +111,7 @@ ORDER BY a.name, b.name;
 -- Every training option with a non-default value changes the weights
 -- against the same options without it (3 epochs of [4] on a third of the
 -- breast cancer rows, each feature mapped to [0, 1] so that bce applies).
+-- The option score is left out: autoencoders have no value but its default.
 CREATE TABLE bc (id int PRIMARY KEY, label int, features float8[]);
 \copy bc FROM 'test/data/breast_cancer.csv' WITH (FORMAT csv, HEADER)
 CREATE TABLE sample AS
@@ -157,9 +158,17 @@ INSERT INTO variants VALUES
   ('pretrain_epochs',   '{"hidden": [6, 3], "pretrain": "layerwise"}', '{"pretrain_epochs": 2}', true),
   ('finetune_epochs',   '{"hidden": [6, 3], "pretrain": "layerwise"}', '{"finetune_epochs": 2}', true),
   ('max_rows',          '{}', '{"max_rows": 100}', true),
-  -- these two must not touch the weights
+  ('variant',           '{}', '{"variant": "denoising"}', true),
+  ('noise',             '{"variant": "denoising"}', '{"noise": {"type": "gaussian", "stddev": 0.5}}', true),
+  ('sparsity_target',   '{"variant": "sparse", "activation": "sigmoid"}', '{"sparsity_target": 0.3}', true),
+  ('sparsity_weight',   '{"variant": "sparse", "activation": "sigmoid"}', '{"sparsity_weight": 5}', true),
+  ('contractive_weight', '{"variant": "contractive"}', '{"contractive_weight": 2}', true),
+  ('l1_activity',       '{}', '{"l1_activity": 0.1}', true),
+  ('beta',              '{"variant": "variational"}', '{"beta": 0.1}', true),
+  -- these must not touch the weights: reporting, and the detection defaults
   ('verbose',           '{}', '{"verbose": true}', false),
-  ('record_timings',    '{}', '{"record_timings": false}', false);
+  ('record_timings',    '{}', '{"record_timings": false}', false),
+  ('contamination',     '{}', '{"contamination": 0.3}', false);
 
 SET client_min_messages = warning;  -- verbose and max_rows notices
 SELECT v.option,

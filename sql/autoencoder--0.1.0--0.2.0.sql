@@ -394,3 +394,205 @@ CREATE FUNCTION ae_is_anomaly(model bytea, x double precision[], contamination d
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'ae_is_anomaly'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+------------------------------------------------------------------------
+-- Reliability, continued: integer[], bigint[], numeric[] and untyped
+-- literals for the functions above, as for the scoring functions (these
+-- SQL-standard bodies must follow the functions they call)
+------------------------------------------------------------------------
+
+CREATE FUNCTION ae_anomaly_score(model bytea, x integer[], method text)
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_score(model, x::double precision[], method);
+END;
+
+CREATE FUNCTION ae_anomaly_score(model bytea, x bigint[], method text)
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_score(model, x::double precision[], method);
+END;
+
+CREATE FUNCTION ae_anomaly_score(model bytea, x numeric[], method text)
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_score(model, x::double precision[], method);
+END;
+
+CREATE FUNCTION ae_anomaly_score(model bytea, x text, method text)
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_score(model, x::double precision[], method);
+END;
+
+CREATE FUNCTION ae_feature_errors(model bytea, x integer[])
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_feature_errors(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_feature_errors(model bytea, x bigint[])
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_feature_errors(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_feature_errors(model bytea, x numeric[])
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_feature_errors(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_feature_errors(model bytea, x text)
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_feature_errors(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_anomaly_percentile(model bytea, x integer[])
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_percentile(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_anomaly_percentile(model bytea, x bigint[])
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_percentile(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_anomaly_percentile(model bytea, x numeric[])
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_percentile(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_anomaly_percentile(model bytea, x text)
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_percentile(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_anomaly_percentile(model bytea, x integer[], method text)
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_percentile(model, x::double precision[], method);
+END;
+
+CREATE FUNCTION ae_anomaly_percentile(model bytea, x bigint[], method text)
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_percentile(model, x::double precision[], method);
+END;
+
+CREATE FUNCTION ae_anomaly_percentile(model bytea, x numeric[], method text)
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_percentile(model, x::double precision[], method);
+END;
+
+CREATE FUNCTION ae_anomaly_percentile(model bytea, x text, method text)
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_anomaly_percentile(model, x::double precision[], method);
+END;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x integer[])
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_is_anomaly(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x bigint[])
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_is_anomaly(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x numeric[])
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_is_anomaly(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_is_anomaly(model, x::double precision[]);
+END;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x integer[], contamination double precision)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_is_anomaly(model, x::double precision[], contamination);
+END;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x bigint[], contamination double precision)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_is_anomaly(model, x::double precision[], contamination);
+END;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x numeric[], contamination double precision)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_is_anomaly(model, x::double precision[], contamination);
+END;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x text, contamination double precision)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_is_anomaly(model, x::double precision[], contamination);
+END;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x integer[], contamination double precision, method text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_is_anomaly(model, x::double precision[], contamination, method);
+END;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x bigint[], contamination double precision, method text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_is_anomaly(model, x::double precision[], contamination, method);
+END;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x numeric[], contamination double precision, method text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_is_anomaly(model, x::double precision[], contamination, method);
+END;
+
+CREATE FUNCTION ae_is_anomaly(model bytea, x text, contamination double precision, method text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT ae_is_anomaly(model, x::double precision[], contamination, method);
+END;

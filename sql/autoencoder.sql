@@ -16,7 +16,11 @@ SELECT 'tied', autoencoder_train(features, '{"hidden": [16, 4], "epochs": 30, "t
 SELECT 'default', autoencoder_train(features) FROM bc UNION ALL
 SELECT 'linear5', autoencoder_train(features, '{"hidden": [5], "activation": "linear", "epochs": 300, "learning_rate": 0.01}') FROM bc;
 
--- model_info: kind, sizes, architecture, parameters, options with defaults
+-- model_info: kind, sizes, architecture, parameters, options with defaults.
+-- Parameter counts by hand, for 30 features: [16, 4] has 30*16 + 16*4 = 544
+-- encoder weights, as many decoder weights (1088), and 16 + 4 + 16 + 30 = 66
+-- biases: 1154; tied, 544 + 66 = 610; [8]: 2*240 + 8 + 30 = 518; [5]:
+-- 2*150 + 5 + 30 = 335.  The default code size is ceil(30/4) = 8.
 SELECT name, info->>'kind' AS kind, info->'n_features' AS d, info->'n_components' AS k,
        info->'n_rows' AS n, info->'hidden' AS hidden, info->>'activation' AS act,
        info->'tied_weights' AS tied, info->'n_parameters' AS params, info->'epochs_run' AS epochs

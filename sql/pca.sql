@@ -108,7 +108,7 @@ JOIN pca_components((SELECT model FROM models WHERE name = 'k5')) b USING (compo
 -- x = (1, 0, 0) is x - (x.v) v = (13, -2, -3)/14, whose squared norm 182/196
 -- averaged over 3 features is 0.309524.
 SELECT ae_model_info(m)->>'scale' AS scale,
-       ae_reconstruct(m, ARRAY[3, 6, 9]::float8[]) AS recon,
+       (SELECT array_agg(round(v::numeric, 10)::float8) FROM unnest(ae_reconstruct(m, ARRAY[3, 6, 9]::float8[])) v) AS recon,
        ae_anomaly_score(m, ARRAY[3, 6, 9]::float8[], 'reconstruction') < 1e-20 AS exact,
        round(ae_anomaly_score(m, ARRAY[1, 0, 0]::float8[], 'reconstruction')::numeric, 6) AS off_axis
 FROM (SELECT pca_train(ARRAY[i, 2 * i, 3 * i]::float8[], '{"scale": "none", "components": 1}') AS m

@@ -79,6 +79,11 @@ SELECT ae_decode(pca, ARRAY[0, 0]) = ae_decode(pca, ARRAY[0, 0]::float8[]) AS in
        ae_encode(ae, ARRAY[1, 2, 3]) = ae_encode(ae, ARRAY[1, 2, 3]::float8[]) AS int_encode,
        ae_reconstruct(pca, ARRAY[1.5, 2, 3]) = ae_reconstruct(pca, ARRAY[1.5, 2, 3]::float8[]) AS numeric_reconstruct
 FROM m;
+SELECT ae_anomaly_score(pca, ARRAY[1, 2, 3], 'reconstruction') = ae_anomaly_score(pca, ARRAY[1, 2, 3]::float8[], 'reconstruction') AS int_method,
+       ae_feature_errors(pca, '{1, 2, 3}') = ae_feature_errors(pca, ARRAY[1, 2, 3]::float8[]) AS literal_errors,
+       ae_is_anomaly(pca, ARRAY[1, 2, 3]::bigint[], 0.1) = ae_is_anomaly(pca, ARRAY[1, 2, 3]::float8[], 0.1) AS bigint_flag,
+       ae_anomaly_percentile(ae, ARRAY[1.5, 2, 3]) = ae_anomaly_percentile(ae, ARRAY[1.5, 2, 3]::float8[]) AS numeric_percentile
+FROM m;
 SELECT pg_typeof(ae_encode(pca, ARRAY[1, 2, 3])) AS encode_type, pg_typeof(ae_decode(pca, '{0, 0}')) AS decode_type
 FROM m;
 -- the scoring overloads are inlined: the plan calls the double precision[] function
@@ -191,3 +196,46 @@ SELECT get_byte(s, 16) = 44 AND substr(s, 53, 8) = '\x0000000000007040'::bytea A
 SELECT ae_model_info(final_pca(s))->'n_rows' AS n FROM st;
 SELECT sqlstate_of($$SELECT final_pca(overlay(s placing '\x000000000000f07f'::bytea from 53)) FROM test_reliability.st$$);
 SELECT sqlstate_of($$SELECT final_pca(overlay(s placing '\x0000000000005043'::bytea from 53)) FROM test_reliability.st$$);
+
+------------------------------------------------------------------------
+-- honest metadata
+------------------------------------------------------------------------
+
+-- with patience the model keeps the best epoch's weights: the reported
+-- losses are that epoch's, and it says which epoch it kept
+CREATE TABLE es AS SELECT autoencoder_train(x, '{"hidden": [2], "epochs": 500, "validation_fraction": 0.3,
+                                               "patience": 3, "learning_rate": 0.05}') AS m FROM pts;
+SELECT (i->>'kept_epoch')::int + 3 = (i->>'epochs_run')::int AS stopped_3_after_kept,
+       (i->>'final_val_loss')::float8 = (SELECT min(val_loss) FROM ae_training_history(m)) AS final_is_best,
+       (i->>'final_val_loss')::float8 = (SELECT val_loss FROM ae_training_history(m) h
+                                         WHERE h.epoch = (i->>'kept_epoch')::int) AS final_is_kept,
+       i->>'kept_phase' AS phase
+FROM es, ae_model_info(m) i;
+-- a sample: rows seen and rows trained on
+SELECT i->'n_rows' AS seen, i->'n_rows_trained' AS trained
+FROM (SELECT ae_model_info(autoencoder_train(x, '{"hidden": [1], "epochs": 1, "max_rows": 10}')) i FROM pts) s;
+SELECT i->'n_rows' AS seen, i->'n_rows_trained' AS trained FROM m, ae_model_info(ae) i;
+-- the options a model reports are valid options again, and give the same model
+CREATE FUNCTION same_pca(opts jsonb) RETURNS text LANGUAGE sql AS $$
+  SELECT ((SELECT ae_model_info(pca_train(x, (SELECT ae_model_info(pca_train(x, opts))->'options'
+                                               FROM test_reliability.pts))) - 'training_seconds'
+           FROM test_reliability.pts) =
+          (SELECT ae_model_info(pca_train(x, opts)) - 'training_seconds' FROM test_reliability.pts))::text
+$$;
+SELECT same_pca('{}') AS default_variance, same_pca('{"components": 2, "whiten": true}') AS components,
+       same_pca('{"variance": 0.5, "scale": "none"}') AS variance;
+CREATE FUNCTION same_ae(opts jsonb) RETURNS boolean LANGUAGE sql AS $$
+  SELECT (SELECT autoencoder_train(x, (SELECT ae_model_info(autoencoder_train(x, opts))->'options'
+                                       FROM test_reliability.pts)) FROM test_reliability.pts) =
+         (SELECT autoencoder_train(x, opts) FROM test_reliability.pts)
+$$;
+SELECT same_ae('{"epochs": 2, "record_timings": false}') AS basic,
+       same_ae('{"hidden": [3, 2], "pretrain": "layerwise", "pretrain_epochs": 1, "finetune_epochs": 2,
+                 "optimizer": "momentum", "nesterov": true, "record_timings": false}') AS layerwise,
+       same_ae('{"loss": "bce", "epochs": 2, "optimizer": "rmsprop", "validation_fraction": 0.2,
+                 "patience": 1, "record_timings": false}') AS bce;
+-- introspection of the wrong kind of model is an error for every function
+SELECT sqlstate_of('SELECT count(*) FROM test_reliability.m, ae_training_history(pca)');
+SELECT sqlstate_of('SELECT count(*) FROM test_reliability.m, ae_layer_weights(pca)');
+SELECT sqlstate_of('SELECT count(*) FROM test_reliability.m, pca_components(ae)');
+SELECT (ae_model_info(pca)->'format_version')::int AS pca_format, (ae_model_info(ae)->'format_version')::int AS ae_format FROM m;

@@ -29,6 +29,7 @@
 #define AE_SECVER_PCA		1
 #define AE_SECVER_NNET		1
 #define AE_SECVER_HISTORY	2
+#define AE_SECVER_SAMPLE	1
 #define AE_SECVER_DETECT	1
 #define AE_SECVER_ROBUST	1
 #define AE_SECVER_VARIANT	2
@@ -145,6 +146,7 @@ ae_model_new(AeKind kind, int n_features, int n_components, AeError *err)
 		return NULL;
 	}
 	m->kind = kind;
+	m->format_version = AE_FORMAT_VERSION;
 	m->n_features = n_features;
 	m->n_components = n_components;
 	m->mean = ae_alloc_array(n_features, sizeof(double));
@@ -320,6 +322,15 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 				ae_write_f64(&w, m->history[i].kl);
 			}
 		}
+		end_section(&w, at);
+		nsec++;
+	}
+
+	if (m->n_rows_trained > 0 && m->n_rows_trained != m->n_rows)
+	{
+		/* optional: older readers report n_rows alone */
+		at = begin_section(&w, AE_SEC_SAMPLE, AE_SECVER_SAMPLE, AE_SECTION_OPTIONAL);
+		ae_write_u64(&w, (uint64_t) m->n_rows_trained);
 		end_section(&w, at);
 		nsec++;
 	}
@@ -632,7 +643,8 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				seen_hist = false,
 				seen_detect = false,
 				seen_robust = false,
-				seen_variant = false;
+				seen_variant = false,
+				seen_sample = false;
 
 	if (data == NULL || len < AE_HEADER_SIZE)
 	{
@@ -770,6 +782,10 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				seen = kind == AE_KIND_AUTOENCODER ? &seen_variant : NULL;
 				known_version = AE_SECVER_VARIANT;
 				break;
+			case AE_SEC_SAMPLE:
+				seen = &seen_sample;
+				known_version = AE_SECVER_SAMPLE;
+				break;
 			default:
 				break;
 		}
@@ -830,6 +846,17 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 			case AE_SEC_VARIANT:
 				st = ae_variant_read(&sub, sver, &m->variant, err);
 				break;
+			case AE_SEC_SAMPLE:
+				{
+					uint64_t	trained = ae_read_u64(&sub);
+
+					/* read after META? sections may come in any order: check below */
+					if (sub.failed || trained < 1 || trained > (uint64_t) INT64_MAX)
+						st = CORRUPT("model sample size is invalid");
+					else
+						m->n_rows_trained = (int64_t) trained;
+					break;
+				}
 		}
 		if (st != AE_OK)
 			goto fail;
@@ -845,6 +872,13 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 		CORRUPT("model has %zu trailing bytes", ae_reader_remaining(&r));
 		goto fail;
 	}
+	if (seen_sample && m->n_rows_trained >= m->n_rows)
+	{
+		CORRUPT("model sample of %lld rows is not smaller than the %lld rows seen",
+				(long long) m->n_rows_trained, (long long) m->n_rows);
+		goto fail;
+	}
+	m->format_version = version;
 	if (!seen_meta || !seen_scale || !seen_body)
 	{
 		CORRUPT("model is missing a required section");

@@ -52,6 +52,7 @@
 #define AE_SEC_HISTORY	0x54534948u /* "HIST" */
 #define AE_SEC_VARIANT	0x49524156u /* "VARI" */
 #define AE_SEC_DETECT	0x54435444u /* "DTCT" */
+#define AE_SEC_SAMPLE	0x504D4153u /* "SAMP": rows trained on, when a sample */
 #define AE_SEC_ROBUST	0x54534252u /* "RBST" */
 
 #define AE_METHOD_NAME_LEN	32	/* score method names, NUL included */
@@ -85,7 +86,9 @@ typedef struct AeModel
 	AeKind		kind;
 	int			n_features;		/* d */
 	int			n_components;	/* k: code size */
-	int64_t		n_rows;			/* rows trained on */
+	int			format_version; /* of the bytes read; AE_FORMAT_VERSION when new */
+	int64_t		n_rows;			/* rows seen by training */
+	int64_t		n_rows_trained; /* rows of the sample trained on; 0: n_rows */
 	double		train_seconds;
 	char	   *ext_version;	/* extension version that trained it */
 	char	   *options_json;	/* options used, defaults filled in */

@@ -23,10 +23,12 @@ typedef struct AePcaOptions
 extern void ae_pca_options_defaults(AePcaOptions *opts);
 
 /*
- * Symmetric eigen-decomposition with LAPACK dsyevr: a (d*d, row-major,
- * symmetric; destroyed) gives eigenvalues in descending order and the
- * matching unit eigenvectors as rows of vecs (d*d).  Each eigenvector's
- * largest-magnitude entry is made positive so results are reproducible.
+ * Symmetric eigen-decomposition: a (d*d, row-major, symmetric; destroyed)
+ * gives eigenvalues in descending order and the matching unit eigenvectors
+ * as rows of vecs (d*d).  Each eigenvector's largest-magnitude entry is
+ * made positive so results are reproducible.  LAPACK's dsyevr steps run in
+ * blocks with the interrupt hook between them (cancel within a fraction of
+ * a second at 4096 features; test/bench/bench_eigen.sh).
  */
 extern AeStatus ae_eigen_symmetric(int d, double *a, double *eigvals,
 								   double *vecs, AeError *err);

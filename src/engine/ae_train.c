@@ -837,6 +837,14 @@ ae_trainer_memory_estimate(const AeNetConfig *net, const AeTrainConfig *train,
 			(c.variant.noise != AE_NOISE_NONE ? 2 : 1);	/* batch, noisy copy */
 		bytes += (double) val_cap * width * sizeof(ae_real);
 		bytes += workspace_bytes(widths, n_layers, batch_rows);
+		if (c.variant.variant == AE_VARIANT_VARIATIONAL)
+		{
+			/* log-variance head (as large as the code layer's), logvar, z, dlogvar, eps */
+			int			code = widths[n_layers / 2];
+
+			bytes += (double) code * widths[n_layers / 2 - 1] * sizeof(ae_real) * 3;
+			bytes += 4.0 * batch_rows * code * sizeof(ae_real);
+		}
 		if (i >= 2)
 		{
 			/* codes of level i-1, while the phase runs ... */

@@ -11,6 +11,7 @@
 #include "autoencoder.h"
 
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 
 /* Refuse a support function called outside its aggregate. */
 void
@@ -46,10 +47,52 @@ ae_agg_row(FunctionCallInfo fcinfo, const char *what, Jsonb **options, int *d)
 	return x;
 }
 
+/*
+ * CRC of a transition function's options (argument 2), computed once per
+ * call site when the query passes them as a constant.  The checksum used to
+ * be recomputed on every row, a quarter of pca_train's time; a constant's
+ * value cannot change between rows, so it is checked once.  Options given
+ * by any other expression (a column, a parameter) are still checked on
+ * every row.
+ */
+static uint32
+options_crc_cached(FunctionCallInfo fcinfo, Jsonb *options)
+{
+	typedef struct OptionsCache
+	{
+		bool		constant;	/* argument 2 is a Const in the Aggref */
+		bool		have_crc;
+		uint32		crc;
+	} OptionsCache;
+	OptionsCache *oc = (OptionsCache *) fcinfo->flinfo->fn_extra;
+
+	if (oc == NULL)
+	{
+		Aggref	   *aggref = AggGetAggref(fcinfo);
+
+		oc = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(OptionsCache));
+		if (aggref && list_length(aggref->args) >= 2)
+		{
+			TargetEntry *tle = (TargetEntry *) lsecond(aggref->args);
+
+			oc->constant = IsA(tle->expr, Const);
+		}
+		fcinfo->flinfo->fn_extra = oc;
+	}
+	if (!oc->constant)
+		return ae_options_crc(options);
+	if (!oc->have_crc)
+	{
+		oc->crc = ae_options_crc(options);
+		oc->have_crc = true;
+	}
+	return oc->crc;
+}
+
 /* A row after the first must match the state's width and options. */
 void
-ae_agg_check_row(const char *agg, int state_d, uint32 state_crc, int d,
-				 Jsonb *options, int64 row_number)
+ae_agg_check_row(FunctionCallInfo fcinfo, const char *agg, int state_d,
+				 uint32 state_crc, int d, Jsonb *options, int64 row_number)
 {
 	if (d != state_d)
 		ereport(ERROR,
@@ -57,7 +100,7 @@ ae_agg_check_row(const char *agg, int state_d, uint32 state_crc, int d,
 				 errmsg("expected %d elements, not %d", state_d, d),
 				 errdetail("Every row of one %s call must have the same length; row " INT64_FORMAT " differs.",
 						   agg, row_number)));
-	if (ae_options_crc(options) != state_crc)
+	if (options_crc_cached(fcinfo, options) != state_crc)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("options of %s must be the same for every row", agg),

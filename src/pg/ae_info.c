@@ -17,6 +17,8 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/numeric.h"
 
 #include "../engine/ae_detect.h"
 
@@ -85,6 +87,59 @@ append_pca_info(StringInfo buf, const AeModel *m)
 	appendStringInfo(buf, ", \"stored_eigenvectors\": %d", m->n_vectors);
 }
 
+/* A number from the model's options JSON, or dflt when absent. */
+static double
+option_number(const AeModel *m, const char *key, double dflt)
+{
+	Jsonb	   *j = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(m->options_json)));
+	JsonbValue	k;
+	JsonbValue *v;
+
+	k.type = jbvString;
+	k.val.string.val = unconstify(char *, key);
+	k.val.string.len = strlen(key);
+	v = findJsonbValueFromContainer(&j->root, JB_FOBJECT, &k);
+	if (v == NULL || v->type != jbvNumeric)
+		return dflt;
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(v->val.numeric)));
+}
+
+/*
+ * The history row whose weights the model kept: the last epoch, or with
+ * patience the best epoch of the last phase, chosen as the trainer does
+ * (the validation loss, or the training loss without a validation split,
+ * improving by more than min_delta).
+ */
+static int
+kept_epoch(const AeModel *m)
+{
+	int			last = m->n_history - 1;
+	const char *phase = m->history[last].phase;
+	int			best = last;
+	double		best_metric = 0;
+	double		min_delta;
+	bool		have = false;
+
+	if (option_number(m, "patience", 0) <= 0)
+		return last;
+	min_delta = option_number(m, "min_delta", 0);
+	for (int i = 0; i < m->n_history; i++)
+	{
+		const AeHistoryRow *h = &m->history[i];
+		double		metric = isnan(h->val_loss) ? h->loss : h->val_loss;
+
+		if (strcmp(h->phase, phase) != 0)
+			continue;
+		if (!have || metric < best_metric - min_delta)
+		{
+			best = i;
+			best_metric = metric;
+			have = true;
+		}
+	}
+	return best;
+}
+
 /* Autoencoder-specific keys. */
 static void
 append_net_info(StringInfo buf, const AeModel *m)
@@ -107,18 +162,20 @@ append_net_info(StringInfo buf, const AeModel *m)
 	appendStringInfo(buf, ", \"epochs_run\": %d", m->n_history);
 	if (m->n_history > 0)
 	{
-		const AeHistoryRow *last = &m->history[m->n_history - 1];
+		const AeHistoryRow *kept = &m->history[kept_epoch(m)];
 
+		appendStringInfo(buf, ", \"kept_epoch\": %d, \"kept_phase\": \"%s\"",
+						 kept->epoch, kept->phase);
 		appendStringInfoString(buf, ", \"final_loss\": ");
-		append_number(buf, last->loss);
+		append_number(buf, kept->loss);
 		appendStringInfoString(buf, ", \"final_val_loss\": ");
-		append_number(buf, last->val_loss);
-		if (!isnan(last->recon))
+		append_number(buf, kept->val_loss);
+		if (!isnan(kept->recon))
 		{
 			appendStringInfoString(buf, ", \"final_reconstruction\": ");
-			append_number(buf, last->recon);
+			append_number(buf, kept->recon);
 			appendStringInfoString(buf, ", \"final_kl\": ");
-			append_number(buf, last->kl);
+			append_number(buf, kept->kl);
 		}
 	}
 }
@@ -159,11 +216,13 @@ ae_model_info(PG_FUNCTION_ARGS)
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"kind\": \"%s\", \"format_version\": %d",
-					 ae_kind_name(m->kind), AE_FORMAT_VERSION);
+					 ae_kind_name(m->kind), m->format_version);
 	appendStringInfoString(&buf, ", \"extension_version\": ");
 	escape_json(&buf, m->ext_version);
-	appendStringInfo(&buf, ", \"n_features\": %d, \"n_components\": %d, \"n_rows\": " INT64_FORMAT,
-					 m->n_features, m->n_components, (int64) m->n_rows);
+	appendStringInfo(&buf, ", \"n_features\": %d, \"n_components\": %d, \"n_rows\": " INT64_FORMAT
+					 ", \"n_rows_trained\": " INT64_FORMAT,
+					 m->n_features, m->n_components, (int64) m->n_rows,
+					 (int64) (m->n_rows_trained > 0 ? m->n_rows_trained : m->n_rows));
 	appendStringInfo(&buf, ", \"scale\": \"%s\"", ae_scale_name(m->scale_mode));
 	appendStringInfoString(&buf, ", \"training_seconds\": ");
 	append_number(&buf, m->train_seconds);
@@ -238,6 +297,8 @@ ae_training_history(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	AeModel    *m = ae_get_model(fcinfo, 0);
 
+	/* like the other autoencoder-only functions: a PCA model has no training epochs */
+	require_kind(m, AE_KIND_AUTOENCODER, "ae_training_history");
 	InitMaterializedSRF(fcinfo, 0);
 	if (rsinfo->setDesc->natts != 5 && rsinfo->setDesc->natts != 7)
 		elog(ERROR, "ae_training_history: declared with %d columns, expected 5 or 7",

@@ -66,10 +66,41 @@ ae_check_finite(double v, int element, const char *what)
 				 errhint("Filter such rows out, or replace the value before calling the function.")));
 }
 
-/* Copies a checked array of length n into doubles, checking finiteness. */
+/*
+ * Report the first element of src (n values of the array's element type)
+ * that is not finite or, with float_range, not representable as a real.
+ * Called only after a tight loop has found that some element is bad, so
+ * the per-row path pays one test per row instead of one call per element.
+ */
+static void
+report_bad_element(ArrayType *a, int n, bool float_range, const char *what)
+{
+	for (int i = 0; i < n; i++)
+	{
+		double		v = ARR_ELEMTYPE(a) == FLOAT8OID ?
+			((const double *) ARR_DATA_PTR(a))[i] :
+			((const float *) ARR_DATA_PTR(a))[i];
+
+		ae_check_finite(v, i + 1, what);
+		if (float_range && fabs(v) > FLT_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("%s element %d is out of range for real: %g",
+							what, i + 1, v)));
+	}
+	elog(ERROR, "report_bad_element: no bad element in %s", what);
+}
+
+/*
+ * Copies a checked array of length n into doubles, checking finiteness.
+ * v - v is 0 for a finite v and NaN otherwise (NaN != 0), so the sum of
+ * those is 0 exactly when every element is finite: one branch per row.
+ */
 void
 ae_array_to_doubles(ArrayType *a, double *out, int n, const char *what)
 {
+	double		bad = 0;
+
 	if (ARR_ELEMTYPE(a) == FLOAT8OID)
 	{
 		const double *src = (const double *) ARR_DATA_PTR(a);
@@ -77,7 +108,7 @@ ae_array_to_doubles(ArrayType *a, double *out, int n, const char *what)
 		for (int i = 0; i < n; i++)
 		{
 			out[i] = src[i];
-			ae_check_finite(out[i], i + 1, what);
+			bad += src[i] - src[i];
 		}
 	}
 	else
@@ -87,9 +118,11 @@ ae_array_to_doubles(ArrayType *a, double *out, int n, const char *what)
 		for (int i = 0; i < n; i++)
 		{
 			out[i] = src[i];
-			ae_check_finite(out[i], i + 1, what);
+			bad += out[i] - out[i];
 		}
 	}
+	if (bad != 0)
+		report_bad_element(a, n, false, what);
 }
 
 /* Copies a checked array of length n into floats, checking finiteness. */
@@ -99,44 +132,61 @@ ae_array_to_floats(ArrayType *a, float *out, int n, const char *what)
 	if (ARR_ELEMTYPE(a) == FLOAT8OID)
 	{
 		const double *src = (const double *) ARR_DATA_PTR(a);
+		double		bad = 0;
+		int			over = 0;
 
 		for (int i = 0; i < n; i++)
 		{
-			ae_check_finite(src[i], i + 1, what);
-			if (fabs(src[i]) > FLT_MAX)
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("%s element %d is out of range for real: %g",
-								what, i + 1, src[i])));
 			out[i] = (float) src[i];
+			bad += src[i] - src[i];
+			over |= fabs(src[i]) > FLT_MAX;
 		}
+		if (bad != 0 || over)
+			report_bad_element(a, n, true, what);
 	}
 	else
 	{
 		const float *src = (const float *) ARR_DATA_PTR(a);
+		float		bad = 0;
 
 		for (int i = 0; i < n; i++)
 		{
 			out[i] = src[i];
-			ae_check_finite(out[i], i + 1, what);
+			bad += src[i] - src[i];
 		}
+		if (bad != 0)
+			report_bad_element(a, n, false, what);
 	}
 }
 
-/* A 1-D array of the given element type (real or double precision). */
+/*
+ * A 1-D array of the given element type (real or double precision), built
+ * in one allocation (construct_array would need a Datum per element too:
+ * this is on the per-row path of ae_encode and ae_reconstruct).
+ */
 ArrayType *
 ae_doubles_to_array(const double *v, int n, Oid elemtype)
 {
-	Datum	   *elems = palloc(sizeof(Datum) * n);
+	Size		elsize = elemtype == FLOAT4OID ? sizeof(float4) : sizeof(float8);
+	Size		nbytes = ARR_OVERHEAD_NONULLS(1) + elsize * (Size) n;
+	ArrayType  *a = (ArrayType *) palloc(nbytes);
 
-	for (int i = 0; i < n; i++)
-		elems[i] = elemtype == FLOAT4OID ? Float4GetDatum((float) v[i])
-			: Float8GetDatum(v[i]);
+	SET_VARSIZE(a, nbytes);
+	a->ndim = 1;
+	a->dataoffset = 0;
+	a->elemtype = elemtype;
+	ARR_DIMS(a)[0] = n;
+	ARR_LBOUND(a)[0] = 1;
 	if (elemtype == FLOAT4OID)
-		return construct_array(elems, n, FLOAT4OID, sizeof(float4), true,
-							   TYPALIGN_INT);
-	return construct_array(elems, n, FLOAT8OID, sizeof(float8),
-						   FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+	{
+		float4	   *out = (float4 *) ARR_DATA_PTR(a);
+
+		for (int i = 0; i < n; i++)
+			out[i] = (float4) v[i];
+	}
+	else
+		memcpy(ARR_DATA_PTR(a), v, sizeof(float8) * (Size) n);
+	return a;
 }
 
 /*

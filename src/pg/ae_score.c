@@ -9,7 +9,9 @@
  * first) are kept in fn_extra together with a key for the datum each came
  * from.  A model stored out of line is keyed by its TOAST pointer,
  * so a model joined from a table is neither detoasted nor parsed again for
- * each row; an inline (possibly compressed) value is keyed by its bytes.
+ * each row; an inline (possibly compressed) value is keyed by its bytes,
+ * compared in full only when it arrives at a new address (see
+ * slot_matches).
  *
  *-------------------------------------------------------------------------
  */
@@ -39,6 +41,7 @@ typedef struct CacheSlot
 	varatt_external toast_ptr;
 	char	   *raw;			/* key is these bytes (inline datum) */
 	Size		raw_len;
+	const void *last_ptr;		/* address of the inline datum last matched */
 	double	   *buf_in;			/* max(d, k) doubles */
 	double	   *buf_out;		/* max(d, k) doubles */
 } CacheSlot;
@@ -76,9 +79,24 @@ slot_matches(CacheSlot *c, struct varlena *v)
 			p.va_rawsize == c->toast_ptr.va_rawsize &&
 			p.va_extinfo == c->toast_ptr.va_extinfo;
 	}
-	if (c->external || VARATT_IS_EXTERNAL(v))
+	if (c->external || VARATT_IS_EXTERNAL(v) || VARSIZE_ANY(v) != c->raw_len)
 		return false;
-	return VARSIZE_ANY(v) == c->raw_len && memcmp(v, c->raw, c->raw_len) == 0;
+
+	/*
+	 * The datum this slot matched last, at the same address and of the same
+	 * length (a model passed as a constant, or from an initplan, arrives so
+	 * on every row): compare the model header, whose CRC-32 covers every
+	 * byte of the model, instead of all of it.  A different model there
+	 * would have to have the same length and checksum.  Compressed values
+	 * have no readable header and are compared in full.
+	 */
+	if ((const void *) v == c->last_ptr && !VARATT_IS_COMPRESSED(v) &&
+		VARSIZE_ANY_EXHDR(v) >= AE_HEADER_SIZE)
+		return memcmp(VARDATA_ANY(v), VARDATA_ANY(c->raw), AE_HEADER_SIZE) == 0;
+	if (memcmp(v, c->raw, c->raw_len) != 0)
+		return false;
+	c->last_ptr = v;
+	return true;
 }
 
 /*
@@ -152,6 +170,7 @@ ae_get_model(FunctionCallInfo fcinfo, int argno)
 		c->raw_len = VARSIZE_ANY(v);
 		c->raw = palloc(c->raw_len);
 		memcpy(c->raw, v, c->raw_len);
+		c->last_ptr = v;
 	}
 	else
 	{
@@ -159,6 +178,8 @@ ae_get_model(FunctionCallInfo fcinfo, int argno)
 		c->raw_len = 0;
 		c->raw = NULL;
 	}
+	if (c->external || c->raw == NULL)
+		c->last_ptr = NULL;
 
 	b = (bytea *) detoast_attr(v);
 	model = ae_model_deserialize((const uint8_t *) VARDATA_ANY(b),

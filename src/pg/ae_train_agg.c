@@ -201,7 +201,7 @@ autoencoder_train_accum(PG_FUNCTION_ARGS)
 	else
 	{
 		s = check_state(PG_GETARG_BYTEA_P(0), "autoencoder_train_accum");
-		ae_agg_check_row("autoencoder_train", s->d, s->options_crc, d, options,
+		ae_agg_check_row(fcinfo, "autoencoder_train", s->d, s->options_crc, d, options,
 						 s->seen + 1);
 	}
 
@@ -400,6 +400,7 @@ autoencoder_train_final(PG_FUNCTION_ARGS)
 	set.train.shuffle_buffer_rows = s->stored;	/* a full shuffle */
 	ae_check_trainer_memory(&set, s->stored, "autoencoder_train");
 	model = train_model(&set, &src, s->d, s->seen, mean, scale);
+	model->n_rows_trained = s->stored;	/* recorded when it is a sample */
 	calibrate(model, &set, s);
 	MemoryContextSwitchTo(old);
 	result = ae_model_to_bytea(model, "autoencoder_train");

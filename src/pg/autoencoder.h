@@ -145,8 +145,9 @@ extern void ae_agg_require_context(FunctionCallInfo fcinfo, const char *func,
 extern uint32 ae_options_crc(Jsonb *options);
 extern ArrayType *ae_agg_row(FunctionCallInfo fcinfo, const char *what,
 							 Jsonb **options, int *d);
-extern void ae_agg_check_row(const char *agg, int state_d, uint32 state_crc,
-							 int d, Jsonb *options, int64 row_number);
+extern void ae_agg_check_row(FunctionCallInfo fcinfo, const char *agg,
+							 int state_d, uint32 state_crc, int d,
+							 Jsonb *options, int64 row_number);
 extern bytea *ae_agg_aligned(bytea *b);
 extern void ae_agg_check_states(const char *agg, int d_a, uint32 crc_a,
 								int d_b, uint32 crc_b);

@@ -283,7 +283,7 @@ pca_train_accum(PG_FUNCTION_ARGS)
 	else
 	{
 		s = check_state(PG_GETARG_BYTEA_P(0), "pca_train_accum");
-		ae_agg_check_row("pca_train", s->d, s->options_crc, d, options,
+		ae_agg_check_row(fcinfo, "pca_train", s->d, s->options_crc, d, options,
 						 (int64) s->n + s->batch_n + 1);
 	}
 
@@ -360,11 +360,19 @@ options_json(const PcaState *s, int k)
 {
 	StringInfoData buf;
 
+	/*
+	 * Either "components" or "variance", as given (or the default share):
+	 * the options must be valid pca_train options again (the number kept is
+	 * n_components).
+	 */
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"components\": %d, \"variance\": %s, \"scale\": \"%s\", \"whiten\": %s, "
+	if (s->components)
+		appendStringInfo(&buf, "{\"components\": %d", s->components);
+	else
+		appendStringInfo(&buf, "{\"variance\": %.15g",
+						 s->variance ? s->variance : AE_PCA_DEFAULT_VARIANCE);
+	appendStringInfo(&buf, ", \"scale\": \"%s\", \"whiten\": %s, "
 					 "\"contamination\": %.15g, \"score\": \"%s\"}",
-					 s->components ? s->components : k,
-					 s->components ? "null" : psprintf("%.15g", s->variance ? s->variance : AE_PCA_DEFAULT_VARIANCE),
 					 ae_scale_name((AeScaleMode) s->scale),
 					 s->whiten ? "true" : "false",
 					 s->contamination, score_choices[s->score]);

@@ -19,55 +19,28 @@ INSERT INTO pyod VALUES
   ('shuttle', 0.990, 0.990, 0.997), ('vowels', 0.603, 0.924, 0.756),
   ('letter', 0.528, 0.814, 0.638), ('pendigits', 0.935, 0.782, 0.950);
 
--- what is trained (an aggregate call over the training rows' x; a second
--- model, model2, when train2 is set) and how a row is scored (an SQL
--- expression of model, model2 and x)
+-- What is trained (an aggregate call over the training rows' x; a second
+-- model, model2, when train2 is set, which may use the first) and how a
+-- test row is scored (an SQL expression of model, model2 and x).  Listed
+-- detectors run by default; name others in DETECTORS.
 CREATE TABLE detectors (ord int, name text PRIMARY KEY, train text, train2 text, score text,
-                        listed bool, train3 text);
+                        listed bool);
 INSERT INTO detectors VALUES
-  (1, 'pca',       $$pca_train(x)$$, NULL, $$ae_anomaly_score(model, x)$$, true),
-  (2, 'pca-recon', $$pca_train(x)$$, NULL, $$ae_anomaly_score(model, x, 'reconstruction')$$, false),
-  (3, 'pca-t2',    $$pca_train(x)$$, NULL, $$ae_anomaly_score(model, x, 'mahalanobis')$$, false),
-  (4, 'pca-full',  $$pca_train(x)$$, NULL, $$ae_anomaly_score(model, x, 'full')$$, false),
-  (5, 'ae',        $$autoencoder_train(x)$$, NULL, $$ae_anomaly_score(model, x)$$, true),
-  (6, 'pca-robust', $$pca_train(x)$$, NULL, $$ae_anomaly_score(model, x, 'robust')$$, false),
-  (20, 'p-rec+full', $$pca_train(x)$$, NULL,
-   $$ae_anomaly_percentile(model, x, 'reconstruction') + ae_anomaly_percentile(model, x, 'full')$$, false),
-  (21, 'p-rec+t2', $$pca_train(x)$$, NULL,
-   $$ae_anomaly_percentile(model, x, 'reconstruction') + ae_anomaly_percentile(model, x, 'mahalanobis')$$, false),
-  (22, 'p-3', $$pca_train(x)$$, NULL,
-   $$ae_anomaly_percentile(model, x, 'reconstruction') + ae_anomaly_percentile(model, x, 'mahalanobis') + ae_anomaly_percentile(model, x, 'full')$$, false),
-  (23, 'pfull+ae', $$pca_train(x)$$, $$autoencoder_train(x)$$,
-   $$ae_anomaly_percentile(model, x, 'full') + ae_anomaly_percentile(model2, x)$$, false),
-  (24, 'p3+ae', $$pca_train(x)$$, $$autoencoder_train(x)$$,
-   $$ae_anomaly_percentile(model, x, 'reconstruction') + ae_anomaly_percentile(model, x, 'full') + ae_anomaly_percentile(model2, x)$$, false),
-  (30, 'rob-full10', $$pca_train(x)$$, $$pca_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.1, 'full'))$$,
-   $$ae_anomaly_score(model2, x, 'full')$$, false),
-  (31, 'rob-full25', $$pca_train(x)$$, $$pca_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.25, 'full'))$$,
-   $$ae_anomaly_score(model2, x, 'full')$$, false),
-  (32, 'rob-rec10', $$pca_train(x)$$, $$pca_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.1, 'full'))$$,
-   $$ae_anomaly_score(model2, x, 'reconstruction')$$, false),
-  (33, 'full-v99', $$pca_train(x, '{"variance": 0.99}')$$, NULL, $$ae_anomaly_score(model, x, 'full')$$, false),
-  (34, 'rob-ae10', $$pca_train(x)$$, $$autoencoder_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.1, 'full'))$$,
-   $$ae_anomaly_score(model2, x)$$, false),
-  (35, 'rob-full50', $$pca_train(x)$$, $$pca_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.5, 'full'))$$,
-   $$ae_anomaly_score(model2, x, 'full')$$, false);
-INSERT INTO detectors VALUES
-  (36, 'rob2-full25', $$pca_train(x)$$, $$pca_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.25, 'full'))$$,
-   $$ae_anomaly_score(model3, x, 'full')$$, false, $$pca_train(x) FILTER (WHERE NOT ae_is_anomaly(model2, x, 0.25, 'full'))$$),
-  (37, 'rob2-full50', $$pca_train(x)$$, $$pca_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.5, 'full'))$$,
-   $$ae_anomaly_score(model3, x, 'full')$$, false, $$pca_train(x) FILTER (WHERE NOT ae_is_anomaly(model2, x, 0.5, 'full'))$$),
-  (40, 'ae-rob', $$pca_train(x)$$, $$autoencoder_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.25))$$,
-   $$ae_anomaly_score(model2, x)$$, false, NULL),
-  (41, 'rob+ae', $$pca_train(x)$$, $$autoencoder_train(x)$$,
-   $$ae_anomaly_percentile(model, x) + ae_anomaly_percentile(model2, x)$$, false, NULL),
-  (42, 'rob+aerob', $$pca_train(x)$$, $$autoencoder_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.25))$$,
-   $$ae_anomaly_percentile(model, x) + ae_anomaly_percentile(model2, x)$$, false, NULL),
-  (43, 'rob+rec', $$pca_train(x)$$, NULL,
-   $$ae_anomaly_percentile(model, x) + ae_anomaly_percentile(model, x, 'reconstruction')$$, false, NULL),
-  (44, 'ae-e200', $$autoencoder_train(x, '{"epochs": 200}')$$, NULL, $$ae_anomaly_score(model, x)$$, false, NULL),
-  (38, 'rob25-rw', $$pca_train(x)$$, $$pca_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.25, 'full'))$$,
-   $$ae_anomaly_score(model3, x, 'full')$$, false, $$pca_train(x) FILTER (WHERE NOT ae_is_anomaly(model2, x, 0.025, 'full'))$$);
+  -- the defaults: new PCA models score "robust", autoencoders "reconstruction"
+  (1, 'pca',        $$pca_train(x)$$, NULL, $$ae_anomaly_score(model, x)$$, true),
+  (2, 'ae',         $$autoencoder_train(x)$$, NULL, $$ae_anomaly_score(model, x)$$, true),
+  -- PCA's other methods (reconstruction was 0.1.0's only score)
+  (3, 'pca-recon',  $$pca_train(x)$$, NULL, $$ae_anomaly_score(model, x, 'reconstruction')$$, true),
+  (4, 'pca-t2',     $$pca_train(x)$$, NULL, $$ae_anomaly_score(model, x, 'mahalanobis')$$, true),
+  (5, 'pca-full',   $$pca_train(x)$$, NULL, $$ae_anomaly_score(model, x, 'full')$$, true),
+  -- an autoencoder trained on the rows the robust PCA model does not flag at 25%
+  (6, 'ae-trimmed', $$pca_train(x)$$,
+   $$autoencoder_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.25))$$,
+   $$ae_anomaly_score(model2, x)$$, true),
+  -- the mean of the two models' training-score percentiles
+  (7, 'pca+ae',     $$pca_train(x)$$,
+   $$autoencoder_train(x) FILTER (WHERE NOT ae_is_anomaly(model, x, 0.25))$$,
+   $$ae_anomaly_percentile(model, x) + ae_anomaly_percentile(model2, x)$$, true);
 
 -- ROC-AUC of scores against labels (1 = outlier), ties counted half
 CREATE FUNCTION roc_auc(scores float8[], labels int[]) RETURNS float8
@@ -93,7 +66,7 @@ CREATE TABLE result (set text, seed int, detector text, auc float8, seconds floa
 
 DO $$
 DECLARE
-  d record; s text; sd int; model bytea; model2 bytea; model3 bytea; t0 timestamptz; auc float8;
+  d record; s text; sd int; model bytea; model2 bytea; t0 timestamptz; auc float8;
   wanted text[] := string_to_array(nullif(current_setting('ae_eval.detectors'), ''), ',');
 BEGIN
   FOR d IN SELECT * FROM detectors
@@ -109,15 +82,11 @@ BEGIN
                         CROSS JOIN (SELECT $3 AS model) m
                         WHERE set = $1 AND p.seed = $2 AND p.train', coalesce(d.train2, 'NULL::bytea'))
           INTO model2 USING s, sd, model;
-        EXECUTE format('SELECT %s FROM ds JOIN split p USING (set, id)
-                        CROSS JOIN (SELECT $3 AS model, $4 AS model2) m
-                        WHERE set = $1 AND p.seed = $2 AND p.train', coalesce(d.train3, 'NULL::bytea'))
-          INTO model3 USING s, sd, model, model2;
         EXECUTE format('SELECT roc_auc(array_agg(%s), array_agg(label))
                         FROM ds JOIN split p USING (set, id)
-                        CROSS JOIN (SELECT $3 AS model, $4 AS model2, $5 AS model3) m
+                        CROSS JOIN (SELECT $3 AS model, $4 AS model2) m
                         WHERE set = $1 AND p.seed = $2 AND NOT p.train', d.score)
-          INTO auc USING s, sd, model, model2, model3;
+          INTO auc USING s, sd, model, model2;
         INSERT INTO result VALUES (s, sd, d.name, auc,
                                    extract(epoch FROM clock_timestamp() - t0));
       END LOOP;
