@@ -89,7 +89,10 @@ SELECT err($$SELECT * FROM ae_fit('SELECT features FROM test_variants.bc', '{"no
 -- with detail and hint
 \set VERBOSITY default
 SELECT autoencoder_train(features, '{"variant": "sparse"}') FROM bc;
-SELECT autoencoder_train(features, '{"variant": "contractive", "hidden": [8, 3]}') FROM bc;
+-- deep contractive encoders train (Hutchinson estimate), also pretrained
+SELECT ae_model_info(autoencoder_train(features, '{"variant": "contractive", "activation": "tanh", "hidden": [8, 3], "epochs": 2}'))->>'variant' AS variant FROM bc;
+SELECT count(*) AS epochs FROM ae_training_history((SELECT autoencoder_train(features,
+  '{"variant": "contractive", "hidden": [8, 3], "pretrain": "layerwise", "pretrain_epochs": 1, "finetune_epochs": 2}') FROM bc));
 SELECT autoencoder_train(features, '{"noise": {"type": "masking"}}') FROM bc;
 
 

@@ -95,6 +95,7 @@ typedef struct AeBatchWork
 	ae_real    *out[AE_NN_MAX_NET_LAYERS + 1];	/* owned act[1..L] */
 	ae_real    *zout;			/* output pre-activation, rows x n_out */
 	ae_real    *dcode;			/* penalty gradient at the code, rows x k */
+	struct AeTangentWork *tangent;	/* deep contractive penalty, or NULL */
 	/* variational networks only (ae_vae.c), rows x k each */
 	ae_real    *logvar;
 	ae_real    *z;
@@ -271,6 +272,27 @@ extern bool ae_penalty_active(const AeVariantConfig *var);
 extern double ae_penalty_eval(const AeNet *net, const AeVariantConfig *var,
 							  const AeBatchWork *w, const ae_real *x, int n,
 							  ae_real *dcode);
+/*
+ * Workspace of the contractive penalty of a deep encoder: per row a probe
+ * direction e (the caller fills probe, n x n_inputs) and the tangents
+ * t_l = J_l e of every encoder level, with their adjoints.
+ */
+typedef struct AeTangentWork
+{
+	int			rows;
+	ae_real    *probe;			/* rows x n_inputs: t_0 */
+	ae_real    *t[AE_MAX_LAYERS + 1];	/* t[l]: rows x width of level l */
+	ae_real    *v[AE_MAX_LAYERS + 1];	/* v[l]: W t before the slope, level l */
+	ae_real    *tbar;			/* adjoint of t, rows x max width */
+	ae_real    *tbar2;
+	ae_real    *abar;			/* adjoint of the activations */
+	ae_real    *abar2;
+} AeTangentWork;
+
+extern AeStatus ae_tangent_init(AeTangentWork *tw, const AeNet *net, int rows,
+								AeError *err);
+extern void ae_tangent_free(AeTangentWork *tw);
+
 /* Add the direct parameter gradients (the contractive weight part). */
 extern void ae_penalty_param_grad(const AeNet *net, const AeVariantConfig *var,
 								  const AeBatchWork *w, const ae_real *x,

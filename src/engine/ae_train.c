@@ -99,6 +99,8 @@ struct AeTrainer
 	ae_real    *batch;
 	ae_real    *noisy;			/* corrupted batch (denoising) */
 	ae_real    *eps;			/* reparameterisation noise (variational) */
+	AeTangentWork tangent;		/* deep contractive penalty */
+	bool		has_tangent;
 	double		recon_sum;		/* variational terms of the epoch, row sums */
 	double		kl_sum;
 	const AeVariantConfig *penalties;	/* code-layer penalties, or NULL */
@@ -452,13 +454,6 @@ ae_trainer_create(const AeNetConfig *net, const AeTrainConfig *train,
 				"the variational variant cannot be pretrained layer by layer");
 		return NULL;
 	}
-	if (train->variant.variant == AE_VARIANT_CONTRACTIVE && net->n_hidden > 1)
-	{
-		ae_fail(err, AE_EINVAL,
-				"the contractive variant needs a one-layer encoder, not %d layers",
-				net->n_hidden);
-		return NULL;
-	}
 	d = net->n_inputs;
 	for (int j = 0; j < d; j++)
 	{
@@ -694,6 +689,10 @@ phase_free(AeTrainer *t)
 	ae_free(t->noisy);
 	ae_free(t->eps);
 	t->noisy = t->eps = NULL;
+	if (t->has_tangent)
+		ae_tangent_free(&t->tangent);
+	t->has_tangent = false;
+	t->work.tangent = NULL;
 	ae_free(t->buf);
 	ae_free(t->perm);
 	ae_free(t->val);
@@ -954,6 +953,13 @@ phase_begin(AeTrainer *t, AeDataSource *src, AeError *err)
 		return ae_fail(err, AE_ENOMEM, "out of memory for training buffers");
 	}
 	st = ae_work_init(&t->work, t->cur, t->batch_rows, err);
+	if (st == AE_OK && t->penalties &&
+		t->penalties->variant == AE_VARIANT_CONTRACTIVE && t->cur->cfg.n_hidden > 1)
+	{
+		st = ae_tangent_init(&t->tangent, t->cur, t->batch_rows, err);
+		t->has_tangent = st == AE_OK;
+		t->work.tangent = t->has_tangent ? &t->tangent : NULL;
+	}
 	if (st == AE_OK)
 		st = ae_opt_init(&t->opt, c, np, err);
 	if (st != AE_OK)
@@ -1174,6 +1180,10 @@ run_epoch(AeTrainer *t, AeDataSource *src, double *loss_out, double *val_out,
 				if (t->noisy)
 					ae_noise_apply(&c->variant, &t->noise_rng, t->batch, t->noisy,
 								   (size_t) m * d);
+				/* Hutchinson probes of the deep contractive penalty */
+				if (t->has_tangent)
+					for (size_t i = 0; i < (size_t) m * d; i++)
+						t->tangent.probe[i] = (ae_real) ae_rng_normal(&t->noise_rng);
 				l = ae_nn_batch_grad(net, &t->work, t->noisy ? t->noisy : t->batch,
 									 t->batch, m, t->loss, c->l2, t->penalties,
 									 t->grad, NULL);

@@ -335,14 +335,6 @@ ae_finish_net_config(AeTrainSettings *s, int d, const char *funcname)
 		s->net.n_hidden = 1;
 		s->net.hidden[0] = Max(1, (d + 3) / 4);
 	}
-	if (s->train.variant.variant == AE_VARIANT_CONTRACTIVE && s->net.n_hidden > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("\"variant\" \"contractive\" of %s needs a one-layer encoder, not %d layers",
-						funcname, s->net.n_hidden),
-				 errdetail("The Jacobian penalty is computed in closed form for one encoder layer."),
-				 errhint("Use \"hidden\" with one entry, e.g. [%d].",
-						 s->net.hidden[s->net.n_hidden - 1])));
 	if (ae_net_config_validate(&s->net, &err) != AE_OK ||
 		ae_train_config_validate(&s->train, &err) != AE_OK)
 	{
