@@ -8,10 +8,7 @@
 #   CONCURRENCY_SECONDS (default 8), CONCURRENCY_SCORERS (4), CONCURRENCY_TRAINERS (2)
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok     script/$1"; }
-fail() { failed=$((failed + 1)); echo "FAIL   script/$1"; [ -n "${2:-}" ] && echo "$2" | head -20; }
+. test/scripts/lib/common.sh
 psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 seconds=${CONCURRENCY_SECONDS:-8}
 scorers=${CONCURRENCY_SCORERS:-4}

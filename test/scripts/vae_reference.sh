@@ -13,10 +13,7 @@
 # Runs inside the cluster of run-tests.sh.  Prints "script: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok     script/$1"; }
-fail() { failed=$((failed + 1)); echo "FAIL   script/$1"; [ -n "${2:-}" ] && echo "$2" | head -20; }
+. test/scripts/lib/common.sh
 ref=test/reference/vae_reference.out
 tmp=$(mktemp -d)
 
