@@ -178,4 +178,16 @@ SELECT ae_anomaly_percentile(model, (SELECT features FROM bc LIMIT 1))
 FROM ae_fit('SELECT features FROM test_detection.bc', '{"epochs": 1, "record_timings": false}')
 WHERE model IS NOT NULL;
 
+-- a score that overflows (a constant feature has eigenvalue 0, and 1e200
+-- squared is infinite, times a zero weight NaN) is an error in every
+-- function, never a "normal" row: NaN would rank below every training score
+CREATE TABLE flat AS SELECT ARRAY[g::float8, (g % 7)::float8, 5.0] AS x FROM generate_series(1, 500) g;
+CREATE TABLE flat_model AS SELECT pca_train(x) AS model FROM flat;
+\set VERBOSITY terse
+SELECT ae_anomaly_score(model, ARRAY[1, 1, 1e200]::float8[]) FROM flat_model;
+SELECT ae_is_anomaly(model, ARRAY[1, 1, 1e200]::float8[]) FROM flat_model;
+SELECT ae_anomaly_percentile(model, ARRAY[1, 1, 1e200]::float8[]) FROM flat_model;
+\set VERBOSITY default
+SELECT ae_is_anomaly(model, ARRAY[250, 3, 5]::float8[]) AS central_row_flagged FROM flat_model;
+
 DROP SCHEMA test_detection CASCADE;

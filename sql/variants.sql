@@ -160,6 +160,9 @@ SELECT err($$SELECT autoencoder_train(features, '{"variant": "variational", "pre
 SELECT err($$SELECT autoencoder_train(features, '{"variant": "variational", "noise": {"type": "masking"}}') FROM test_variants.bc$$);
 SELECT err($$SELECT * FROM test_variants.vm, ae_sample(model, 3) WHERE name = 'basic'$$);
 SELECT err($$SELECT * FROM test_variants.vae, ae_sample(model, -1)$$);
+-- 4,000,000 rows of 30 features exceed the 10^8 values one call may
+-- materialise (54000), before any row is generated
+SELECT err($$SELECT count(*) FROM test_variants.vae, ae_sample(model, 4000000)$$);
 SELECT err($$SELECT ae_anomaly_score(model, features, 'elbo') FROM test_variants.vm, test_variants.bc WHERE name = 'basic' AND id = 1$$);
 
 DROP SCHEMA test_variants CASCADE;

@@ -21,6 +21,11 @@
 #define SAMPLE_CHUNK 256
 /* Most rows one call may generate. */
 #define MAX_SAMPLES 100000000
+/*
+ * Most values (rows x features) one call may generate: the result is
+ * materialised, so this bounds its temporary files at about 1 GB.
+ */
+#define MAX_SAMPLE_VALUES 100000000
 
 PG_FUNCTION_INFO_V1(ae_sample);
 
@@ -55,6 +60,13 @@ ae_sample(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("ae_sample needs 0 to %d rows, not %d", MAX_SAMPLES, n)));
+	if ((int64) n * d > MAX_SAMPLE_VALUES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("ae_sample would generate " INT64_FORMAT " values (%d rows of %d features), more than the limit of %d",
+						(int64) n * d, n, d, MAX_SAMPLE_VALUES),
+				 errdetail("The rows are materialised before the first is returned, so LIMIT does not reduce the work."),
+				 errhint("Generate fewer rows per call, with a different seed for each call.")));
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	rows = palloc(sizeof(double) * (Size) SAMPLE_CHUNK * d);
 	for (int32 r0 = 0; r0 < n; r0 += SAMPLE_CHUNK)

@@ -416,8 +416,11 @@ ae_anomaly_percentile(PG_FUNCTION_ARGS)
 	CacheSlot  *c = ((ModelCache *) fcinfo->flinfo->fn_extra)->current;
 	const AeScoreMethod *method = method_arg(fcinfo, m, 2);
 	const AeScoreQuantiles *qs = quantiles_of(m, method);
+	double		score = method->score(m, c->buf_in);
 
-	PG_RETURN_FLOAT8(ae_quantiles_percentile(qs, method->score(m, c->buf_in)));
+	/* a NaN score would rank below every training row: refuse it */
+	check_result(&score, 1, "ae_anomaly_percentile");
+	PG_RETURN_FLOAT8(ae_quantiles_percentile(qs, score));
 }
 
 /*
@@ -434,11 +437,15 @@ ae_is_anomaly(PG_FUNCTION_ARGS)
 	const AeScoreMethod *method = method_arg(fcinfo, m, 3);
 	const AeScoreQuantiles *qs = quantiles_of(m, method);
 	double		contamination = PG_NARGS() > 2 ? PG_GETARG_FLOAT8(2) : m->contamination;
+	double		score;
 
 	if (!(contamination > 0 && contamination <= 0.5))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("contamination must be in the range (0, 0.5], not %g", contamination),
 				 errdetail("It is the share of training rows expected to be anomalies.")));
-	PG_RETURN_BOOL(method->score(m, c->buf_in) > ae_quantiles_value(qs, 1 - contamination));
+	score = method->score(m, c->buf_in);
+	/* NaN compares false: without this an overflowing row would pass */
+	check_result(&score, 1, "ae_is_anomaly");
+	PG_RETURN_BOOL(score > ae_quantiles_value(qs, 1 - contamination));
 }
