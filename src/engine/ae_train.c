@@ -1198,6 +1198,10 @@ run_epoch(AeTrainer *t, AeDataSource *src, double *loss_out, double *val_out,
 	}
 	if (in == src)
 		t->rows_last_pass = row;
+	if (n_train == 0 && row > 0)
+		return ae_fail(err, AE_EDATA,
+					   "all %lld rows fell into the validation share: rows are held out by a hash of their values, so equal rows go together; lower validation_fraction or change seed",
+					   (long long) row);
 	if (n_train == 0)
 		return ae_fail(err, AE_EDATA, "no rows to train on");
 	*loss_out = loss_sum / (double) n_train;
