@@ -54,6 +54,15 @@ explain() {   # database
 uses_index() {   # database
   explain "$1" | grep -q "Index Scan using cells_score"
 }
+# passes when database $2 prints exactly the outputs taken before dump and restart
+same_outputs() {   # check name, database
+  outputs "$2" > "$tmp/$2.txt" 2> "$tmp/err"
+  if [ ! -s "$tmp/err" ] && diff -q "$tmp/before.txt" "$tmp/$2.txt" >/dev/null; then
+    ok "$1"
+  else
+    fail "$1" "$(cat "$tmp/err"; diff "$tmp/before.txt" "$tmp/$2.txt" | head)"
+  fi
+}
 outputs ae_persist > "$tmp/before.txt" 2> "$tmp/err"
 if [ -s "$tmp/err" ] || [ "$(wc -l < "$tmp/before.txt")" -lt 1700 ]; then
   fail "outputs_before" "$(cat "$tmp/err")"
@@ -66,12 +75,7 @@ if pg_dump -Fc -d ae_persist -f "$tmp/dump" 2> "$tmp/err" && createdb ae_restore
 else
   fail "pg_dump_pg_restore" "$(cat "$tmp/err")"
 fi
-outputs ae_restored > "$tmp/restored.txt" 2> "$tmp/err"
-if [ ! -s "$tmp/err" ] && diff -q "$tmp/before.txt" "$tmp/restored.txt" >/dev/null; then
-  ok "restored_models_score_identically"
-else
-  fail "restored_models_score_identically" "$(cat "$tmp/err"; diff "$tmp/before.txt" "$tmp/restored.txt" | head)"
-fi
+same_outputs restored_models_score_identically ae_restored
 if uses_index ae_restored; then
   ok "restored_index_used"
 else
@@ -85,12 +89,7 @@ if pg_ctlcluster "$PGVERSION" regress restart 2> "$tmp/err" &&
 else
   fail "server_restart" "$(cat "$tmp/err")"
 fi
-outputs ae_persist > "$tmp/after.txt" 2> "$tmp/err"
-if [ ! -s "$tmp/err" ] && diff -q "$tmp/before.txt" "$tmp/after.txt" >/dev/null; then
-  ok "models_score_identically_after_restart"
-else
-  fail "models_score_identically_after_restart" "$(cat "$tmp/err"; diff "$tmp/before.txt" "$tmp/after.txt" | head)"
-fi
+same_outputs models_score_identically_after_restart ae_persist
 
 # trusted: a database owner who is not a superuser installs it and uses it
 psql_q -d postgres -c "DROP ROLE IF EXISTS ae_owner" -c "CREATE ROLE ae_owner LOGIN NOSUPERUSER" \
