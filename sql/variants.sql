@@ -146,6 +146,14 @@ WITH s AS (SELECT s.x, g.i FROM vae, ae_sample(model, 2000) WITH ORDINALITY s(x,
      sm AS (SELECT i, avg(x[i]) AS m FROM s GROUP BY i),
      dm AS (SELECT g.i, avg(features[g.i]) AS m, stddev(features[g.i]) AS sd FROM bc, generate_series(1, 30) g(i) GROUP BY g.i)
 SELECT max(abs(sm.m - dm.m) / dm.sd) < 0.35 AS sample_means_near_data_means FROM sm JOIN dm USING (i);
+-- ae_layer_weights lists the log-variance head as layer 0: as many units as
+-- the code (3), fed by the last hidden layer (12 inputs), its own weights;
+-- layers 1..4 are the encoder and decoder as for any model
+SELECT layer, count(*) AS units, min(cardinality(weights)) AS inputs
+FROM vae, ae_layer_weights(model) GROUP BY layer ORDER BY layer;
+SELECT (SELECT array_agg(weights::text ORDER BY unit) FROM vae, ae_layer_weights(model) WHERE layer = 0) <>
+       (SELECT array_agg(weights::text ORDER BY unit) FROM vae, ae_layer_weights(model) WHERE layer = 2) AS head_is_not_mu_layer;
+SELECT count(*) FILTER (WHERE layer = 0) AS head_rows_of_basic FROM vm, ae_layer_weights(model) WHERE name = 'basic';
 -- bce decoder on data in [0, 1]; tied weights; ae_fit
 SELECT ae_model_info(autoencoder_train(ARRAY[(id % 2)::float8, ((id / 2) % 2)::float8, ((id / 4) % 2)::float8],
          '{"hidden": [2], "variant": "variational", "loss": "bce", "scale": "none", "tied_weights": true, "epochs": 3}'))->'options'->>'loss' AS loss

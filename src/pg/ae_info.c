@@ -324,7 +324,9 @@ ae_training_history(PG_FUNCTION_ARGS)
 
 /*
  * ae_layer_weights(model) returns TABLE(layer int, unit int, weights
- * real[], bias real): one row per unit, with its incoming weights.
+ * real[], bias real): one row per unit, with its incoming weights; layers
+ * 1 .. L are the encoder then the decoder, and a variational model's
+ * log-variance head, parallel to the code layer, follows as layer 0.
  */
 Datum
 ae_layer_weights(PG_FUNCTION_ARGS)
@@ -336,14 +338,18 @@ ae_layer_weights(PG_FUNCTION_ARGS)
 	require_kind(m, AE_KIND_AUTOENCODER, "ae_layer_weights");
 	InitMaterializedSRF(fcinfo, 0);
 	nlayers = ae_net_layer_count(m->net);
-	for (int l = 0; l < nlayers; l++)
+	/* l == nlayers: the log-variance head (no rows without one) */
+	for (int l = 0; l <= nlayers; l++)
 	{
 		int			n_in,
 					n_out;
+		int			which = l < nlayers ? l : AE_NET_LOGVAR_HEAD;
 		float	   *w;
 		Datum	   *elems;
 
-		ae_net_layer_shape(m->net, l, &n_in, &n_out);
+		ae_net_layer_shape(m->net, which, &n_in, &n_out);
+		if (n_out == 0)
+			continue;
 		w = palloc(sizeof(float) * n_in);
 		elems = palloc(sizeof(Datum) * n_in);
 		for (int u = 0; u < n_out; u++)
@@ -353,10 +359,10 @@ ae_layer_weights(PG_FUNCTION_ARGS)
 			float		bias;
 
 			CHECK_FOR_INTERRUPTS();
-			ae_net_unit_weights(m->net, l, u, w, &bias);
+			ae_net_unit_weights(m->net, which, u, w, &bias);
 			for (int i = 0; i < n_in; i++)
 				elems[i] = Float4GetDatum(w[i]);
-			values[0] = Int32GetDatum(l + 1);
+			values[0] = Int32GetDatum(l < nlayers ? l + 1 : 0);
 			values[1] = Int32GetDatum(u + 1);
 			values[2] = PointerGetDatum(construct_array(elems, n_in, FLOAT4OID,
 														sizeof(float4), true,
