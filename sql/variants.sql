@@ -103,14 +103,20 @@ SELECT autoencoder_train(features, '{"hidden": [12, 3], "activation": "tanh", "v
 SELECT info->>'variant' AS variant, info->'options'->'beta' AS beta, info->'n_components' AS k,
        (info->'final_reconstruction')::float8 > 0 AS has_reconstruction, (info->'final_kl')::float8 > 0 AS has_kl
 FROM vae, ae_model_info(model) info;
--- the history records both terms; loss is their sum (beta 1), and falls
+-- the history records both terms (ae_training_terms, long form); loss is
+-- their sum (beta 1), and falls; ae_training_history has the same loss
+WITH t AS (SELECT epoch, phase, max(value) FILTER (WHERE term = 'loss') AS loss,
+                  max(value) FILTER (WHERE term = 'reconstruction') AS recon,
+                  max(value) FILTER (WHERE term = 'kl') AS kl
+           FROM vae, ae_training_terms(model) GROUP BY epoch, phase)
 SELECT count(*) AS epochs,
-       bool_and(abs(loss - (reconstruction + kl)) < 1e-9 * loss) AS loss_is_sum,
-       (array_agg(loss ORDER BY epoch))[30] < (array_agg(loss ORDER BY epoch))[1] AS loss_fell
-FROM vae, ae_training_history(model);
--- other models have no terms
-SELECT count(*) FILTER (WHERE reconstruction IS NOT NULL OR kl IS NOT NULL) AS with_terms
-FROM vm, ae_training_history(model);
+       bool_and(abs(t.loss - (recon + kl)) < 1e-9 * t.loss) AS loss_is_sum,
+       (array_agg(t.loss ORDER BY epoch))[30] < (array_agg(t.loss ORDER BY epoch))[1] AS loss_fell,
+       bool_and(t.loss = h.loss) AS same_loss_as_history
+FROM t JOIN (SELECT h.* FROM vae, ae_training_history(model) h) h USING (epoch, phase);
+SELECT term, count(*) FROM vae, ae_training_terms(model) GROUP BY term ORDER BY term;
+-- other models record loss (and val_loss when rows were held out) only
+SELECT term, count(*) FROM vm, ae_training_terms(model) GROUP BY term ORDER BY term;
 -- encode returns mu (deterministic), decode the decoder's mean, and
 -- reconstruct is decode(encode(x))
 SELECT ae_encode(model, features) = ae_encode(model, features) AS mu_is_deterministic,
@@ -158,10 +164,11 @@ SELECT count(*) FILTER (WHERE layer = 0) AS head_rows_of_basic FROM vm, ae_layer
 SELECT ae_model_info(autoencoder_train(ARRAY[(id % 2)::float8, ((id / 2) % 2)::float8, ((id / 4) % 2)::float8],
          '{"hidden": [2], "variant": "variational", "loss": "bce", "scale": "none", "tied_weights": true, "epochs": 3}'))->'options'->>'loss' AS loss
 FROM bc;
-SELECT h.phase, h.reconstruction IS NOT NULL AS has_terms
+SELECT h.phase, count(*) AS terms
 FROM ae_fit('SELECT features FROM test_variants.bc', '{"hidden": [4], "epochs": 2, "variant": "variational", "beta": 0.5}') f,
-     ae_training_history(f.model) h WHERE f.model IS NOT NULL;
+     ae_training_terms(f.model) h WHERE f.model IS NOT NULL GROUP BY h.phase;
 -- errors
+SELECT err($$SELECT * FROM ae_training_terms((SELECT pca_train(features) FROM test_variants.bc))$$);
 SELECT err($$SELECT autoencoder_train(features, '{"beta": 2}') FROM test_variants.bc$$);
 SELECT err($$SELECT autoencoder_train(features, '{"variant": "variational", "beta": -1}') FROM test_variants.bc$$);
 SELECT err($$SELECT autoencoder_train(features, '{"variant": "variational", "pretrain": "layerwise"}') FROM test_variants.bc$$);
