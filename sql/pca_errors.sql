@@ -94,6 +94,19 @@ SELECT ae_anomaly_score(with_crc(set_byte(model, 16, 4)), '{1,2,3}'::float8[]) F
 SELECT ae_model_info(with_crc(overlay(model placing '[' from position('{"comp' in model)))) FROM m;
 SELECT ae_model_info(with_crc(overlay(overlay(model placing '"' from position('{"comp' in model))
                                       placing '"' from position('"robust"}' in model) + 8))) FROM m;
+-- options that parse as JSON but that jsonb or a double cannot hold are
+-- damage too (22P03), not a jsonb or numeric error: a \u0000 escape, a
+-- number beyond double precision
+SELECT ae_model_info(with_crc(overlay(model placing convert_to('"\u0000"', 'UTF8') from position('"robust"' in model)))) FROM m;
+SELECT ae_anomaly_score(with_crc(overlay(model placing '1e999' from position('false' in model))), '{1,2,3}'::float8[]) FROM m;
+-- history phase names ("train" followed by NUL padding) are printable ASCII,
+-- as they reach SQL as text; one with a quote is valid and comes out escaped
+-- in ae_model_info
+CREATE TABLE am AS SELECT autoencoder_train(x, '{"hidden": [2], "epochs": 1}') AS model FROM pts;
+SELECT ae_model_info(with_crc(overlay(model placing '\x01'::bytea from position('\x747261696e00'::bytea in model)))) FROM am;
+SELECT ae_model_info(with_crc(overlay(model placing '\xc3'::bytea from position('\x747261696e00'::bytea in model)))) FROM am;
+SELECT ae_model_info(with_crc(overlay(model placing 't"ain' from position('\x747261696e00'::bytea in model))))->>'kept_phase' FROM am;
+SELECT phase FROM ae_training_history((SELECT with_crc(overlay(model placing 't"ain' from position('\x747261696e00'::bytea in model))) FROM am));
 
 -- a hand-made state with a full batch buffer (once written past its end);
 -- bytes of the SQL value on 64-bit little-endian hosts: d at 8, cap at 12, batch_n at 16

@@ -399,6 +399,19 @@ all_finite(const double *v, size_t n)
 /* Fail with AE_ECORRUPT and a message prefixed the same way everywhere. */
 #define CORRUPT(...) ae_fail(err, AE_ECORRUPT, __VA_ARGS__)
 
+
+/*
+ * Names the writers produce (version strings, history phases) are printable
+ * ASCII; anything else would reach SQL as text in an unchecked encoding.
+ */
+static bool
+printable_ascii(const char *s)
+{
+	for (; *s; s++)
+		if (*s < 0x20 || *s > 0x7e)
+			return false;
+	return true;
+}
 /* META payload (version 1, or 2 for minmax scaling). */
 static AeStatus
 read_meta(AeReader *r, int version, AeModel *m, AeError *err)
@@ -421,7 +434,7 @@ read_meta(AeReader *r, int version, AeModel *m, AeError *err)
 	m->scale_mode = (AeScaleMode) scale_mode;
 	m->whiten = whiten != 0;
 	m->ext_version = ae_read_str(r, AE_MAX_TEXT);
-	if (!m->ext_version)
+	if (!m->ext_version || !printable_ascii(m->ext_version))
 		return CORRUPT("model version string is invalid");
 	m->options_json = ae_read_str(r, AE_MAX_TEXT);
 	if (!m->options_json)
@@ -505,7 +518,8 @@ read_history(AeReader *r, int version, AeModel *m, AeError *err)
 		h->seconds = ae_read_f64(r);
 		h->recon = version >= 2 ? ae_read_f64(r) : NAN;
 		h->kl = version >= 2 ? ae_read_f64(r) : NAN;
-		if (h->phase[AE_PHASE_LEN - 1] != '\0' || h->epoch < 0)
+		if (h->phase[AE_PHASE_LEN - 1] != '\0' || h->epoch < 0 ||
+			!printable_ascii(h->phase))
 			return CORRUPT("model training history row %u is invalid", i + 1);
 		/* canonical: NUL padding after the name */
 		for (size_t j = strlen(h->phase); j < AE_PHASE_LEN; j++)

@@ -166,8 +166,8 @@ append_net_info(StringInfo buf, const AeModel *m)
 	{
 		const AeHistoryRow *kept = &m->history[kept_epoch(m)];
 
-		appendStringInfo(buf, ", \"kept_epoch\": %d, \"kept_phase\": \"%s\"",
-						 kept->epoch, kept->phase);
+		appendStringInfo(buf, ", \"kept_epoch\": %d, \"kept_phase\": ", kept->epoch);
+		escape_json(buf, kept->phase);
 		appendStringInfoString(buf, ", \"final_loss\": ");
 		append_number(buf, kept->loss);
 		appendStringInfoString(buf, ", \"final_val_loss\": ");

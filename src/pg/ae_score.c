@@ -99,21 +99,62 @@ slot_matches(CacheSlot *c, struct varlena *v)
 	return true;
 }
 
+/* pg_parse_json callback: every number must be a finite double. */
+typedef struct OptionsCheck
+{
+	bool		bad_number;
+} OptionsCheck;
+
+#if PG_VERSION_NUM >= 160000
+static JsonParseErrorType
+#else
+static void
+#endif
+options_scalar(void *state, char *token, JsonTokenType type)
+{
+	OptionsCheck *oc = (OptionsCheck *) state;
+
+	if (type == JSON_TOKEN_NUMBER)
+	{
+		char	   *end;
+		double		v = strtod(token, &end);
+
+		if (*end != '\0' || !isfinite(v))
+			oc->bad_number = true;
+	}
+#if PG_VERSION_NUM >= 160000
+	return JSON_SUCCESS;
+#endif
+}
+
 /*
  * The engine checks that the model's options text is a string; ae_model_info
- * embeds it as JSON, so it must also be a JSON object.
+ * embeds it as jsonb and reads numbers from it, so it must also be a JSON
+ * object in the database encoding, with valid escapes and numbers a double
+ * can hold.  Anything else is damage, reported as such (not as whatever
+ * jsonb_in or numeric_float8 would say later).
  */
 static void
 check_options_json(const AeModel *model)
 {
 	const char *text = model->options_json;
 	JsonLexContext *lex;
+	JsonSemAction sem = {0};
+	OptionsCheck oc = {false};
+	bool		ok;
 
 	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
 		text++;
-	lex = makeJsonLexContextCstringLen(unconstify(char *, text), strlen(text),
-									   GetDatabaseEncoding(), false);
-	if (*text != '{' || pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
+	ok = *text == '{' && pg_verifymbstr(text, strlen(text), true);
+	if (ok)
+	{
+		lex = makeJsonLexContextCstringLen(unconstify(char *, text), strlen(text),
+										   GetDatabaseEncoding(), true);
+		sem.semstate = &oc;
+		sem.scalar = options_scalar;
+		ok = pg_parse_json(lex, &sem) == JSON_SUCCESS && !oc.bad_number;
+	}
+	if (!ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid autoencoder model: its options are not a JSON object"),
