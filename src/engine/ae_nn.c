@@ -689,17 +689,28 @@ ae_net_layer_count(const AeNet *net)
 	return net->n_layers;
 }
 
-/* Input and output width of a layer (0 and 0 if out of range). */
+/* The layer numbered layer: AE_NET_LOGVAR_HEAD, or 0 .. n_layers-1; NULL if none. */
+static const AeLayer *
+layer_at(const AeNet *net, int layer)
+{
+	if (layer == AE_NET_LOGVAR_HEAD)
+		return net->cfg.variational ? &net->head : NULL;
+	if (layer < 0 || layer >= net->n_layers)
+		return NULL;
+	return &net->layers[layer];
+}
+
+/*
+ * Input and output width of a layer (0 and 0 if out of range); layer
+ * AE_NET_LOGVAR_HEAD is a variational network's log-variance head.
+ */
 void
 ae_net_layer_shape(const AeNet *net, int layer, int *n_in, int *n_out)
 {
-	if (layer < 0 || layer >= net->n_layers)
-	{
-		*n_in = *n_out = 0;
-		return;
-	}
-	*n_in = net->layers[layer].n_in;
-	*n_out = net->layers[layer].n_out;
+	const AeLayer *ly = layer_at(net, layer);
+
+	*n_in = ly ? ly->n_in : 0;
+	*n_out = ly ? ly->n_out : 0;
 }
 
 /* Incoming weights (n_in) and bias of one unit; zeros if out of range. */
@@ -707,16 +718,15 @@ void
 ae_net_unit_weights(const AeNet *net, int layer, int unit, float *weights,
 					float *bias)
 {
-	const AeLayer *ly;
+	const AeLayer *ly = layer_at(net, layer);
 	const ae_real *W;
 
-	if (layer < 0 || layer >= net->n_layers)
+	if (!ly)
 	{
 		if (bias)
 			*bias = 0;
 		return;
 	}
-	ly = &net->layers[layer];
 	if (unit < 0 || unit >= ly->n_out)
 	{
 		if (weights)
