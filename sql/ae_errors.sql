@@ -51,7 +51,8 @@ SELECT evil_ae(b) FROM (VALUES ('\x0102'::bytea), (decode(repeat('ff', 500), 'he
 
 -- hand-made states that once overflowed buffers or ran uninterruptibly;
 -- field offsets follow the state structs on 64-bit little-endian hosts
--- (bytes of the SQL value: d at 8, seen at 20, stored at 28, cap at 36, max_rows at 44)
+-- (bytes of the SQL value: d at 8, width at 12, seen at 28, stored at 36, max_rows at 44;
+-- the rows, 3 floats each, end the value)
 CREATE FUNCTION set_le(b bytea, off int, v bigint, n int) RETURNS bytea LANGUAGE sql IMMUTABLE AS $$
   SELECT overlay(b placing (SELECT string_agg(set_byte('\x00'::bytea, 0, ((v >> (8 * i)) & 255)::int), ''
                                               ORDER BY i) FROM generate_series(0, n - 1) i) from off + 1)
@@ -71,11 +72,15 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 -- the real state is accepted: the edits below are what is refused
 SELECT try_ae_state(s) FROM st;
--- no room for rows (cap 0)
-SELECT try_ae_state(set_le(set_le(set_le(substr(s, 1, octet_length(s) - 64 * 12), 20, 0, 8), 28, 0, 8), 36, 0, 8))
+-- no rows (stored 0)
+SELECT try_ae_state(set_le(set_le(substr(s, 1, octet_length(s) - 12 * (SELECT count(*)::int FROM pts)), 28, 0, 8), 36, 0, 8))
 FROM st;
+-- a sample (seen > stored) smaller than its limit
+SELECT try_ae_state(set_le(s, 28, 1000, 8)) FROM st;
+-- rows narrower than the input
+SELECT try_ae_state(set_le(s, 12, 2, 4)) FROM st;
 -- absurd counts: 2^61 rows seen and allowed
-SELECT try_ae_state(set_le(set_le(s, 20, 2305843009213693952, 8), 44, 2305843009213693952, 8)) FROM st;
+SELECT try_ae_state(set_le(set_le(s, 28, 2305843009213693952, 8), 44, 2305843009213693952, 8)) FROM st;
 
 -- rows are held out for validation by a hash of their values, so identical
 -- rows go together: with one distinct row, about validation_fraction of the

@@ -10,27 +10,8 @@ SELECT i AS id, i % 5 AS grp,
 FROM generate_series(1, 60000) i;
 ANALYZE big;
 
--- does the plan of a query contain a Partial Aggregate under a Gather?
-CREATE FUNCTION plan_has_partial_agg(q text) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE line text; found_partial boolean := false; found_gather boolean := false;
-BEGIN
-  FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
-    found_partial := found_partial OR line LIKE '%Partial Aggregate%' OR line LIKE '%Partial HashAggregate%'
-                     OR line LIKE '%Partial GroupAggregate%';
-    found_gather := found_gather OR line LIKE '%Gather%';
-  END LOOP;
-  RETURN found_partial AND found_gather;
-END $$;
-
--- did a parallel run of the query launch workers?
-CREATE FUNCTION workers_launched(q text) RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE line text; launched boolean := false;
-BEGIN
-  FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP
-    launched := launched OR line ~ 'Workers Launched: [1-9]';
-  END LOOP;
-  RETURN launched;
-END $$;
+-- plan_has_partial_agg(q), workers_launched(q)
+\i test/sql/plan_helpers.sql
 
 SET max_parallel_workers_per_gather = 0;
 CREATE TABLE serial AS SELECT pca_train(x, '{"components": 3}') AS model FROM big;

@@ -388,6 +388,41 @@ fill_buffer(AeDataSource *src, float *buf, int64_t cap, int width, bool *eof,
 }
 
 /*
+ * The next rows of a pass, at *rows: an in-memory matrix source lends them
+ * in place (the autoencoder_train aggregate trains straight from its state,
+ * without a copy of every row in the shuffle buffer); any other source is
+ * read into buf.
+ */
+static int64_t
+next_rows(AeDataSource *src, float *buf, int64_t cap, int width, bool *eof,
+		  const float **rows, AeError *err)
+{
+	if (src->read == matrix_read)
+	{
+		AeMatrixSource *m = src->ctx;
+		int64_t		n = m->rows - m->pos;
+
+		if (n > cap)
+			n = cap;
+		if (n <= 0)
+		{
+			*eof = true;
+			return 0;
+		}
+		if (m->cols != width)
+		{
+			ae_fail(err, AE_EINVAL, "matrix source is %d wide, not %d", m->cols, width);
+			return -1;
+		}
+		*rows = m->data + (size_t) m->pos * m->cols;
+		m->pos += n;
+		return n;
+	}
+	*rows = buf;
+	return fill_buffer(src, buf, cap, width, eof, err);
+}
+
+/*
  * Allocate nmemb*size bytes, not zeroed, with an overflow check: for the
  * shuffle buffer and the validation cache, sized for the largest input but
  * written before they are read, so that a small input touches (and pays
@@ -901,6 +936,7 @@ phase_begin(AeTrainer *t, AeDataSource *src, AeError *err)
 	const AeTrainConfig *c = &t->cfg;
 	int			L = t->net->n_layers;
 	size_t		np;
+	bool		lends;
 	AeStatus	st;
 
 	memset(&t->work, 0, sizeof(t->work));
@@ -947,9 +983,16 @@ phase_begin(AeTrainer *t, AeDataSource *src, AeError *err)
 	np = t->cur->n_params;
 
 	plan_buffers(c, t->width, &t->buf_rows, &t->batch_rows, &t->val_cap);
-
-	t->buf = alloc_unzeroed((size_t) t->buf_rows,
-							(size_t) t->width * sizeof(float));
+	/*
+	 * An in-memory matrix lends its rows (next_rows): no shuffle buffer, so
+	 * no byte limit on the rows shuffled together; codes are lent too.
+	 */
+	lends = src->read == matrix_read;
+	if (lends)
+		t->buf_rows = c->shuffle_buffer_rows < INT32_MAX ? c->shuffle_buffer_rows : INT32_MAX;
+	if (!lends && p->layer < 2)
+		t->buf = alloc_unzeroed((size_t) t->buf_rows,
+								(size_t) t->width * sizeof(float));
 	t->perm = alloc_unzeroed((size_t) t->buf_rows, sizeof(int32_t));
 	t->batch = ae_alloc_array((size_t) t->batch_rows,
 							  (size_t) t->width * sizeof(ae_real));
@@ -965,7 +1008,7 @@ phase_begin(AeTrainer *t, AeDataSource *src, AeError *err)
 								(size_t) t->width * sizeof(ae_real));
 	if (c->patience > 0)
 		t->best = ae_alloc_array(np, sizeof(ae_real));
-	if (!t->buf || !t->perm || !t->batch || !t->grad ||
+	if ((!lends && p->layer < 2 && !t->buf) || !t->perm || !t->batch || !t->grad ||
 		(c->variant.noise != AE_NOISE_NONE && !t->noisy) ||
 		(t->cur->cfg.variational && !t->eps) ||
 		(t->val_cap > 0 && !t->val) || (c->patience > 0 && !t->best))
@@ -1055,7 +1098,8 @@ val_second_pass(AeTrainer *t, AeDataSource *src, const double *mean,
 		return st;
 	for (;;)
 	{
-		int64_t		filled = fill_buffer(src, t->buf, t->buf_rows, d, &eof, err);
+		const float *rows;
+		int64_t		filled = next_rows(src, t->buf, t->buf_rows, d, &eof, &rows, err);
 
 		if (filled < 0)
 			return err ? err->status : AE_EINVAL;
@@ -1064,9 +1108,9 @@ val_second_pass(AeTrainer *t, AeDataSource *src, const double *mean,
 		ae_check_interrupts();
 		for (int64_t i = 0; i < filled; i++, row++)
 		{
-			if (!row_is_validation(t, t->buf + (size_t) i * d, row))
+			if (!row_is_validation(t, rows + (size_t) i * d, row))
 				continue;
-			if (!scale_row(t->buf + (size_t) i * d, mean, scale, d,
+			if (!scale_row(rows + (size_t) i * d, mean, scale, d,
 						   t->batch + (size_t) nb * d))
 				return ae_fail(err, AE_EDATA,
 							   "row %lld has a non-finite value after scaling",
@@ -1126,7 +1170,8 @@ run_epoch(AeTrainer *t, AeDataSource *src, double *loss_out, double *val_out,
 		return st;
 	for (;;)
 	{
-		int64_t		filled = fill_buffer(in, t->buf, t->buf_rows, d, &eof, err);
+		const float *rows;
+		int64_t		filled = next_rows(in, t->buf, t->buf_rows, d, &eof, &rows, err);
 		int32_t		ntr = 0;
 
 		if (filled < 0)
@@ -1137,11 +1182,11 @@ run_epoch(AeTrainer *t, AeDataSource *src, double *loss_out, double *val_out,
 		/* split into training rows and (cached) validation rows */
 		for (int64_t i = 0; i < filled; i++)
 		{
-			if (frac > 0 && row_is_validation(t, t->buf + (size_t) i * d, row + i))
+			if (frac > 0 && row_is_validation(t, rows + (size_t) i * d, row + i))
 			{
 				if (n_cached < t->val_cap)
 				{
-					if (!scale_row(t->buf + (size_t) i * d, mean, scale, d,
+					if (!scale_row(rows + (size_t) i * d, mean, scale, d,
 								   t->val + (size_t) n_cached * d))
 						return ae_fail(err, AE_EDATA,
 									   "row %lld has a non-finite value after scaling",
@@ -1178,7 +1223,7 @@ run_epoch(AeTrainer *t, AeDataSource *src, double *loss_out, double *val_out,
 			{
 				int32_t		src_row = t->perm[b0 + r];
 
-				if (!scale_row(t->buf + (size_t) src_row * d, mean, scale, d,
+				if (!scale_row(rows + (size_t) src_row * d, mean, scale, d,
 							   t->batch + (size_t) r * d))
 					return ae_fail(err, AE_EDATA,
 								   "row %lld has a non-finite value after scaling",

@@ -176,7 +176,11 @@ def main():
     ap.add_argument("--wide-rows", type=int, default=100_000)
     ap.add_argument("--wide-features", type=int, default=512)
     ap.add_argument("--components", type=int, default=8)
+    ap.add_argument("--only", default="serial,parallel,wide,train",
+                    help="comma-separated sections to run (default all): "
+                    "serial, parallel, wide, train")
     a = ap.parse_args()
+    only = set(a.only.split(","))
     reps = a.repeats
     if a.quick:
         a.rows //= 10
@@ -244,18 +248,33 @@ def main():
         ("autoencoder ae_reconstruct",
          f"SELECT count(ae_reconstruct({mt_a}, x)) FROM bench_t"),
     ]
-    res = rounds(cur, ops, reps)
-    print(f"### {n:,} rows x real[{d}], serial")
-    print()
-    print("| workload | median s | × floor (median of rounds) |")
-    print("|---|---:|---:|")
-    for label, _ in ops:
-        s, r = res[label]
-        print(f"| {label} | {s:.3f} | {r:.2f} |")
-    print()
+    par = [ops[0], ops[2], ops[3], ops[7]]
+    if "serial" in only:
+        res = rounds(cur, ops, reps)
+        print(f"### {n:,} rows x real[{d}], serial")
+        print()
+        print("| workload | median s | × floor (median of rounds) |")
+        print("|---|---:|---:|")
+        for label, _ in ops:
+            s, r = res[label]
+            print(f"| {label} | {s:.3f} | {r:.2f} |")
+        print()
+    elif "parallel" in only:
+        res = rounds(cur, par, reps)
 
     # parallel speed-up: the same queries with 2 workers, in rounds
-    par = [ops[0], ops[2], ops[3], ops[7]]
+    if "parallel" in only:
+        parallel_section(cur, par, res, reps)
+    if "wide" in only:
+        wide_section(conn, cur, a, k, reps)
+    if "train" in only:
+        train_section(cur, n, d, sizes, reps)
+    cur.execute("DROP TABLE bench_t, bench_m_toast")
+    return 0
+
+
+def parallel_section(cur, par, res, reps):
+    """the serial queries again with 2 workers; speed-ups against serial"""
     set_workers(cur, 2)
     pres = rounds(cur, par, reps)
     set_workers(cur, 0)
@@ -268,7 +287,9 @@ def main():
               f"{res[label][0] / pres[label][0]:.2f} |")
     print()
 
-    # wide pca_train: GFLOP/s of the covariance update
+
+def wide_section(conn, cur, a, k, reps):
+    """wide pca_train: GFLOP/s of the covariance update"""
     wn, wd = a.wide_rows, a.wide_features
     load_table(conn, "bench_w", make_rows(wn, wd, 43))
     wops = [("floor: bench_floor(x)", "SELECT bench_floor(x) FROM bench_w"),
@@ -286,7 +307,9 @@ def main():
     print()
     cur.execute("DROP TABLE bench_w")
 
-    # autoencoder_train: time and peak memory of a fresh backend
+
+def train_section(cur, n, d, sizes, reps):
+    """autoencoder_train: time and peak memory of a fresh backend"""
     opts = '{"hidden": [16, 8], "epochs": 1, "seed": 1}'
     ae_secs, extra = [], []
     for _ in range(max(1, min(reps, 3))):
@@ -315,8 +338,25 @@ def main():
     else:
         print("- peak backend memory: not measured (the server is not on "
               "this machine)")
-    cur.execute("DROP TABLE bench_t, bench_m_toast")
-    return 0
+    # ae_fit streams: its memory is bounded by its shuffle buffer, not by n
+    fit = []
+    for _ in range(max(1, min(reps, 3))):
+        c2 = connect()
+        k2 = c2.cursor()
+        pid = one(k2, "SELECT pg_backend_pid()")
+        timed(k2, "SELECT bench_floor(x) FROM bench_t")
+        base = vm_hwm_kb(pid)
+        timed(k2, "SELECT count(*) FROM ae_fit('SELECT x FROM bench_t', "
+              f"'{opts}')")
+        peak = vm_hwm_kb(pid)
+        if base is not None and peak is not None:
+            fit.append((peak - base) * 1024)
+        c2.close()
+    if fit:
+        buf = min(65536, n) * d * 4
+        print(f"- ae_fit, same options: peak backend memory above a scan "
+              f"{statistics.median(fit) / 2**20:.1f} MiB; its shuffle buffer "
+              f"(65,536 rows by default) is {buf / 2**20:.1f} MiB")
 
 
 if __name__ == "__main__":
