@@ -297,7 +297,8 @@ check_layers(const AeNetConfig *nc, const char *what)
 		ae_conv_layer_forward(net, ly, x, n, y, w.col, w.col_floats, w.argmax[l]);
 		ae_conv_layer_backward(net, ly, x, G, n, grad, dx, w.col, w.dcol,
 							   w.col_floats, w.argmax[l]);
-		for (size_t i = 0; i < nin; i++)
+		/* the first image's inputs (the others share the code path) */
+		for (size_t i = 0; i < (size_t) ly->n_in; i++)
 		{
 			ae_real		v = x[i];
 			double		fp = 0,
@@ -379,7 +380,7 @@ check_network(const AeNetConfig *nc, AeLoss loss, double l2, const char *what)
 	AeNet	   *net = random_net(nc, 13);
 	AeBatchWork w;
 	AeError		err;
-	int			n = 3,
+	int			n = 2,
 				d = nc->n_inputs,
 				L;
 	ae_real    *x = malloc(sizeof(ae_real) * n * d);
@@ -727,7 +728,7 @@ test_training(void)
 {
 	AeNetConfig nc;
 	AeTrainConfig tc;
-	float	   *x = blob_images(200, 61);
+	float	   *x = blob_images(100, 61);
 	double		f1,
 				l1,
 				f2,
@@ -741,16 +742,18 @@ test_training(void)
 	nc.output_activation = AE_ACT_SIGMOID;
 	nc.conv = (AeConvConfig) {2, 8, 8, 1, {8, 4}, {3, 3}, {2, 2}};
 	ae_train_config_defaults(&tc);
-	tc.epochs = 15;
-	tc.batch_size = 32;
+	tc.epochs = 8;
+	tc.batch_size = 25;
 	tc.learning_rate = 0.01;
 	tc.variant.variant = AE_VARIANT_DENOISING;
 	tc.variant.noise = AE_NOISE_MASKING;
 	tc.variant.noise_rate = 0.2;
-	a = train_conv(&nc, &tc, x, 200, &f1, &l1);
-	b = train_conv(&nc, &tc, x, 200, &f2, &l2);
-	/* measured: 0.051 -> 0.0035 over 15 epochs */
-	AE_CHECK(l1 < 0.25 * f1, "loss %g -> %g", f1, l1);
+	a = train_conv(&nc, &tc, x, 100, &f1, &l1);
+	b = train_conv(&nc, &tc, x, 100, &f2, &l2);
+	if (getenv("AE_TEST_VERBOSE"))
+		printf("  loss %g -> %g\n", f1, l1);
+	/* measured (deterministic): 0.166 -> 0.056, 0.34 of the first epoch's */
+	AE_CHECK(l1 < 0.5 * f1, "loss %g -> %g", f1, l1);
 	if (a && b)
 	{
 		AE_CHECK(a->n_params == b->n_params &&
@@ -799,7 +802,7 @@ test_memory_estimate(void)
 {
 	AeNetConfig nc;
 	AeTrainConfig tc;
-	float	   *x = blob_images(300, 71);
+	float	   *x = blob_images(120, 71);
 	double		est,
 				f,
 				l;
@@ -811,14 +814,15 @@ test_memory_estimate(void)
 	nc.hidden[0] = 6;
 	nc.conv = (AeConvConfig) {2, 8, 8, 1, {16, 8}, {5, 3}, {2, 1}};
 	ae_train_config_defaults(&tc);
-	tc.epochs = 2;
-	tc.batch_size = 100;
+	tc.epochs = 1;
+	tc.batch_size = 50;
 	tc.patience = 2;
 	tc.validation_fraction = 0.2;
-	est = ae_trainer_memory_estimate(&nc, &tc, 300);
+	tc.shuffle_buffer_rows = 1000;
+	est = ae_trainer_memory_estimate(&nc, &tc, 120);
 	mem_live = mem_peak = 0;
 	ae_set_allocator(peak_alloc, peak_free);
-	net = train_conv(&nc, &tc, x, 300, &f, &l);
+	net = train_conv(&nc, &tc, x, 120, &f, &l);
 	ae_net_free(net);
 	ae_set_allocator(NULL, NULL);
 	AE_CHECK(mem_live == 0, "%zu bytes leaked", mem_live);
