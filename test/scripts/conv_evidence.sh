@@ -33,11 +33,7 @@ export PGDATABASE=ae_conv_ev
 
 if ! psql -X -q -v ON_ERROR_STOP=1 -At -F ' ' > "$tmp/ours" 2> "$tmp/err" <<'SQL'
 CREATE EXTENSION autoencoder;
-CREATE TEMP TABLE raw (line text);
-\copy raw FROM 'test/data/digits.csv' WITH (FORMAT text)
-CREATE TEMP TABLE digits AS
-SELECT n AS id, (SELECT array_agg(v::float8 / 16 ORDER BY o) FROM unnest(p[1:64]) WITH ORDINALITY u(v, o)) AS px
-FROM (SELECT row_number() OVER () AS n, string_to_array(line, ',') AS p FROM raw WHERE line NOT LIKE 'p0,%') s;
+\i test/scripts/lib/digits.sql
 CREATE TEMP TABLE test AS
 SELECT id, px, (SELECT array_agg(CASE WHEN abs(hashint8(id * 64 + o)) % 10 < 3 THEN 0 ELSE v END ORDER BY o)
                 FROM unnest(px) WITH ORDINALITY u(v, o)) AS noisy

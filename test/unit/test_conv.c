@@ -768,35 +768,6 @@ test_training(void)
 
 /* ---------- memory estimate ---------- */
 
-static size_t mem_live,
-			mem_peak;
-
-static void *
-peak_alloc(size_t size)
-{
-	size_t	   *p = malloc(size + 16);
-
-	if (!p)
-		return NULL;
-	p[0] = size;
-	mem_live += size;
-	if (mem_live > mem_peak)
-		mem_peak = mem_live;
-	return (char *) p + 16;
-}
-
-static void
-peak_free(void *ptr)
-{
-	size_t	   *p;
-
-	if (!ptr)
-		return;
-	p = (size_t *) ((char *) ptr - 16);
-	mem_live -= p[0];
-	free(p);
-}
-
 static void
 test_memory_estimate(void)
 {
@@ -820,17 +791,17 @@ test_memory_estimate(void)
 	tc.validation_fraction = 0.2;
 	tc.shuffle_buffer_rows = 1000;
 	est = ae_trainer_memory_estimate(&nc, &tc, 120);
-	mem_live = mem_peak = 0;
-	ae_set_allocator(peak_alloc, peak_free);
+	ae_test_mem_live = ae_test_mem_peak = 0;
+	ae_set_allocator(ae_test_peak_alloc, ae_test_peak_free);
 	net = train_conv(&nc, &tc, x, 120, &f, &l);
 	ae_net_free(net);
 	ae_set_allocator(NULL, NULL);
-	AE_CHECK(mem_live == 0, "%zu bytes leaked", mem_live);
-	AE_CHECK(est >= (double) mem_peak && est <= 2.0 * mem_peak,
-			 "estimate %.0f, peak %zu", est, mem_peak);
+	AE_CHECK(ae_test_mem_live == 0, "%zu bytes leaked", ae_test_mem_live);
+	AE_CHECK(est >= (double) ae_test_mem_peak && est <= 2.0 * ae_test_mem_peak,
+			 "estimate %.0f, peak %zu", est, ae_test_mem_peak);
 	if (getenv("AE_TEST_VERBOSE"))
-		printf("  memory estimate %.0f, peak %zu (ratio %.2f)\n", est, mem_peak,
-			   est / mem_peak);
+		printf("  memory estimate %.0f, peak %zu (ratio %.2f)\n", est, ae_test_mem_peak,
+			   est / ae_test_mem_peak);
 	free(x);
 }
 
