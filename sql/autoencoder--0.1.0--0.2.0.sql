@@ -303,15 +303,15 @@ RETURNS SETOF double precision[]
 AS 'MODULE_PATHNAME', 'ae_sample'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 
--- ae_training_history gains the variational terms (NULL for other models);
--- the C function fills whichever columns its declaration has
-DROP FUNCTION ae_training_history(bytea);
-CREATE FUNCTION ae_training_history(model bytea)
-RETURNS TABLE(epoch integer, phase text, loss double precision,
-			  val_loss double precision, seconds double precision,
-			  reconstruction double precision, kl double precision)
-AS 'MODULE_PATHNAME', 'ae_training_history'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 50;
+-- ae_training_terms(model): the history in long form, one row per epoch
+-- and recorded term ("loss", "val_loss", and a variational autoencoder's
+-- "reconstruction" and "kl"), so a new term is a new row, never a new
+-- column.  0.1.0's ae_training_history keeps its five columns (user views
+-- depend on it).
+CREATE FUNCTION ae_training_terms(model bytea)
+RETURNS TABLE(epoch integer, phase text, term text, value double precision)
+AS 'MODULE_PATHNAME', 'ae_training_terms'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 
 ------------------------------------------------------------------------
 -- Outlier detection: score methods, thresholds, explanations

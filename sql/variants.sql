@@ -103,14 +103,20 @@ SELECT autoencoder_train(features, '{"hidden": [12, 3], "activation": "tanh", "v
 SELECT info->>'variant' AS variant, info->'options'->'beta' AS beta, info->'n_components' AS k,
        (info->'final_reconstruction')::float8 > 0 AS has_reconstruction, (info->'final_kl')::float8 > 0 AS has_kl
 FROM vae, ae_model_info(model) info;
--- the history records both terms; loss is their sum (beta 1), and falls
+-- the history records both terms (ae_training_terms, long form); loss is
+-- their sum (beta 1), and falls; ae_training_history has the same loss
+WITH t AS (SELECT epoch, phase, max(value) FILTER (WHERE term = 'loss') AS loss,
+                  max(value) FILTER (WHERE term = 'reconstruction') AS recon,
+                  max(value) FILTER (WHERE term = 'kl') AS kl
+           FROM vae, ae_training_terms(model) GROUP BY epoch, phase)
 SELECT count(*) AS epochs,
-       bool_and(abs(loss - (reconstruction + kl)) < 1e-9 * loss) AS loss_is_sum,
-       (array_agg(loss ORDER BY epoch))[30] < (array_agg(loss ORDER BY epoch))[1] AS loss_fell
-FROM vae, ae_training_history(model);
--- other models have no terms
-SELECT count(*) FILTER (WHERE reconstruction IS NOT NULL OR kl IS NOT NULL) AS with_terms
-FROM vm, ae_training_history(model);
+       bool_and(abs(t.loss - (recon + kl)) < 1e-9 * t.loss) AS loss_is_sum,
+       (array_agg(t.loss ORDER BY epoch))[30] < (array_agg(t.loss ORDER BY epoch))[1] AS loss_fell,
+       bool_and(t.loss = h.loss) AS same_loss_as_history
+FROM t JOIN (SELECT h.* FROM vae, ae_training_history(model) h) h USING (epoch, phase);
+SELECT term, count(*) FROM vae, ae_training_terms(model) GROUP BY term ORDER BY term;
+-- other models record loss (and val_loss when rows were held out) only
+SELECT term, count(*) FROM vm, ae_training_terms(model) GROUP BY term ORDER BY term;
 -- encode returns mu (deterministic), decode the decoder's mean, and
 -- reconstruct is decode(encode(x))
 SELECT ae_encode(model, features) = ae_encode(model, features) AS mu_is_deterministic,
@@ -146,14 +152,23 @@ WITH s AS (SELECT s.x, g.i FROM vae, ae_sample(model, 2000) WITH ORDINALITY s(x,
      sm AS (SELECT i, avg(x[i]) AS m FROM s GROUP BY i),
      dm AS (SELECT g.i, avg(features[g.i]) AS m, stddev(features[g.i]) AS sd FROM bc, generate_series(1, 30) g(i) GROUP BY g.i)
 SELECT max(abs(sm.m - dm.m) / dm.sd) < 0.35 AS sample_means_near_data_means FROM sm JOIN dm USING (i);
+-- ae_layer_weights lists the log-variance head as layer 0: as many units as
+-- the code (3), fed by the last hidden layer (12 inputs), its own weights;
+-- layers 1..4 are the encoder and decoder as for any model
+SELECT layer, count(*) AS units, min(cardinality(weights)) AS inputs
+FROM vae, ae_layer_weights(model) GROUP BY layer ORDER BY layer;
+SELECT (SELECT array_agg(weights::text ORDER BY unit) FROM vae, ae_layer_weights(model) WHERE layer = 0) <>
+       (SELECT array_agg(weights::text ORDER BY unit) FROM vae, ae_layer_weights(model) WHERE layer = 2) AS head_is_not_mu_layer;
+SELECT count(*) FILTER (WHERE layer = 0) AS head_rows_of_basic FROM vm, ae_layer_weights(model) WHERE name = 'basic';
 -- bce decoder on data in [0, 1]; tied weights; ae_fit
 SELECT ae_model_info(autoencoder_train(ARRAY[(id % 2)::float8, ((id / 2) % 2)::float8, ((id / 4) % 2)::float8],
          '{"hidden": [2], "variant": "variational", "loss": "bce", "scale": "none", "tied_weights": true, "epochs": 3}'))->'options'->>'loss' AS loss
 FROM bc;
-SELECT h.phase, h.reconstruction IS NOT NULL AS has_terms
+SELECT h.phase, count(*) AS terms
 FROM ae_fit('SELECT features FROM test_variants.bc', '{"hidden": [4], "epochs": 2, "variant": "variational", "beta": 0.5}') f,
-     ae_training_history(f.model) h WHERE f.model IS NOT NULL;
+     ae_training_terms(f.model) h WHERE f.model IS NOT NULL GROUP BY h.phase;
 -- errors
+SELECT err($$SELECT * FROM ae_training_terms((SELECT pca_train(features) FROM test_variants.bc))$$);
 SELECT err($$SELECT autoencoder_train(features, '{"beta": 2}') FROM test_variants.bc$$);
 SELECT err($$SELECT autoencoder_train(features, '{"variant": "variational", "beta": -1}') FROM test_variants.bc$$);
 SELECT err($$SELECT autoencoder_train(features, '{"variant": "variational", "pretrain": "layerwise"}') FROM test_variants.bc$$);

@@ -660,6 +660,7 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				seen_conv = false;
 	AeReader	nnet_sub;
 	AeConvConfig conv;
+	uint16_t	skipped_variant_version = 0;
 
 	if (data == NULL || len < AE_HEADER_SIZE)
 	{
@@ -816,7 +817,12 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 		if (seen == NULL || sver > known_version || sver == 0)
 		{
 			if (sflags & AE_SECTION_OPTIONAL)
+			{
+				/* a newer VARI may be what a newer network needs: see below */
+				if (tag == AE_SEC_VARIANT && seen != NULL && sver > known_version)
+					skipped_variant_version = sver;
 				continue;
+			}
 			if (seen == NULL && known_version == 0)
 				ae_fail(err, AE_EVERSION, "model has an unknown section %08x", tag);
 			else if (seen == NULL)
@@ -926,6 +932,14 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 		AeNetConfig nc;
 
 		ae_net_get_config(m->net, &nc);
+		if (nc.variational && skipped_variant_version > 0)
+		{
+			/* the variant this network needs is described in a newer VARI */
+			ae_fail(err, AE_EVERSION,
+					"model variant section version %u is newer than the supported version %d",
+					skipped_variant_version, AE_SECVER_VARIANT);
+			goto fail;
+		}
 		if (nc.variational != (m->variant.variant == AE_VARIANT_VARIATIONAL))
 		{
 			CORRUPT("model network and variant section disagree about being variational");

@@ -814,28 +814,38 @@ ae_net_layer_count(const AeNet *net)
 	return net->n_layers;
 }
 
-/* Input and output width of a layer (0 and 0 if out of range). */
+/* The layer numbered layer: AE_NET_LOGVAR_HEAD, or 0 .. n_layers-1; NULL if none. */
+static const AeLayer *
+layer_at(const AeNet *net, int layer)
+{
+	if (layer == AE_NET_LOGVAR_HEAD)
+		return net->cfg.variational ? &net->head : NULL;
+	if (layer < 0 || layer >= net->n_layers)
+		return NULL;
+	return &net->layers[layer];
+}
+
+/*
+ * Input and output width of a layer (0 and 0 if out of range); layer
+ * AE_NET_LOGVAR_HEAD is a variational network's log-variance head.
+ */
 void
 ae_net_layer_shape(const AeNet *net, int layer, int *n_in, int *n_out)
 {
-	if (layer < 0 || layer >= net->n_layers)
-	{
-		*n_in = *n_out = 0;
-		return;
-	}
-	*n_in = net->layers[layer].n_in;
-	*n_out = net->layers[layer].n_out;
+	const AeLayer *ly = layer_at(net, layer);
+
+	*n_in = ly ? ly->n_in : 0;
+	*n_out = ly ? ly->n_out : 0;
 }
 
 /* Units of a layer: outputs of a dense layer, filters of a convolution. */
 int
 ae_net_unit_count(const AeNet *net, int layer)
 {
-	const AeLayer *ly;
+	const AeLayer *ly = layer_at(net, layer);
 
-	if (layer < 0 || layer >= net->n_layers)
+	if (!ly)
 		return 0;
-	ly = &net->layers[layer];
 	switch (ly->kind)
 	{
 		case AE_LAYER_DENSE:
@@ -851,11 +861,10 @@ ae_net_unit_count(const AeNet *net, int layer)
 int
 ae_net_unit_weight_count(const AeNet *net, int layer)
 {
-	const AeLayer *ly;
+	const AeLayer *ly = layer_at(net, layer);
 
-	if (layer < 0 || layer >= net->n_layers)
+	if (!ly)
 		return 0;
-	ly = &net->layers[layer];
 	switch (ly->kind)
 	{
 		case AE_LAYER_DENSE:
@@ -872,12 +881,11 @@ void
 ae_net_layer_info(const AeNet *net, int layer, AeLayerInfo *info)
 {
 	static const char *const kinds[] = {"dense", "conv", "maxpool", "upsample"};
-	const AeLayer *ly;
+	const AeLayer *ly = layer_at(net, layer);
 
 	memset(info, 0, sizeof(*info));
-	if (layer < 0 || layer >= net->n_layers)
+	if (!ly)
 		return;
-	ly = &net->layers[layer];
 	info->kind = kinds[ly->kind];
 	info->height = ly->h;
 	info->width = ly->w;
@@ -902,16 +910,15 @@ void
 ae_net_unit_weights(const AeNet *net, int layer, int unit, float *weights,
 					float *bias)
 {
-	const AeLayer *ly;
+	const AeLayer *ly = layer_at(net, layer);
 	const ae_real *W;
 
-	if (layer < 0 || layer >= net->n_layers)
+	if (!ly)
 	{
 		if (bias)
 			*bias = 0;
 		return;
 	}
-	ly = &net->layers[layer];
 	if (unit < 0 || unit >= ae_net_unit_count(net, layer))
 	{
 		if (weights)

@@ -260,6 +260,8 @@ extern AeStatus ae_vae_sample(AeNet *net, int64_t first, int64_t n,
 /* ---- introspection ---- */
 extern int64_t ae_net_parameter_count(const AeNet *net);	/* stored floats */
 extern int	ae_net_layer_count(const AeNet *net);	/* encoder + decoder */
+/* Layer number of a variational network's log-variance head (shape, weights). */
+#define AE_NET_LOGVAR_HEAD	(-1)
 extern void ae_net_layer_shape(const AeNet *net, int layer, int *n_in, int *n_out);
 /*
  * Incoming weights and bias of one unit of one layer: n_in floats for a

@@ -308,17 +308,33 @@ typedef struct AeVaeTerms
 	double		penalty;		/* code penalties (l1_activity on mu) */
 } AeVaeTerms;
 
+/*
+ * The conditional VAE's prior (ae_cvae.c): row i of a batch has the prior
+ * N(means[cls[i]], I) instead of N(0, I).  grad (if not NULL) receives the
+ * objective's gradient with respect to means (n_classes x k, overwritten).
+ */
+typedef struct AeVaePrior
+{
+	int			n_classes;
+	const ae_real *means;		/* n_classes x k */
+	const int32_t *cls;			/* class index of each row, 0 .. n_classes-1 */
+	ae_real    *grad;			/* n_classes x k, or NULL */
+} AeVaePrior;
+
 /* Sampled forward pass: z = mu + exp(logvar/2) eps (eps NULL: z = mu). */
 extern void ae_vae_forward(const AeNet *net, AeBatchWork *w, const ae_real *x,
 						   int n, const ae_real *eps);
 /*
  * recon + beta * KL averaged over n rows, with its gradient (plus l2 and
- * the penalties of var) into grad when grad is not NULL.
+ * the penalties of var) into grad when grad is not NULL.  prior NULL: the
+ * standard normal prior; else the per-row class priors (and their
+ * gradient into prior->grad when grad is not NULL).
  */
 extern double ae_vae_batch_grad(const AeNet *net, AeBatchWork *w,
 								const ae_real *x, int n, AeLoss loss,
 								double l2, double beta,
 								const AeVariantConfig *var, const ae_real *eps,
+								const AeVaePrior *prior,
 								ae_real *grad, AeVaeTerms *terms);
 
 /* ---- input corruption (ae_noise.c) ---- */

@@ -777,15 +777,20 @@ ae_trainer_memory_estimate(const AeNetConfig *net, const AeTrainConfig *train,
 						   int64_t n_rows)
 {
 	AeTrainConfig c = *train;
+	AeNetConfig nc = *net;
 	int			H = net->n_hidden;
 	int			level[AE_MAX_LAYERS + 1];	/* level widths: d, h1 .. hH */
 	int			widths[2 * AE_MAX_LAYERS + 1];
-	double		full = (double) ae_net_config_param_count(net);
+	double		full;
 	double		fixed;
 	double		peak = 0;
 	int			first_phase = 0;
+	int			max_level = 0;
 
 	ae_train_config_resolve(&c);
+	/* as ae_trainer_create: the variant decides; the count has the head */
+	nc.variational = c.variant.variant == AE_VARIANT_VARIATIONAL;
+	full = (double) ae_net_config_param_count(&nc);
 	level[0] = net->n_inputs;
 	for (int i = 1; i <= H; i++)
 		level[i] = net->hidden[i - 1];
@@ -793,7 +798,11 @@ ae_trainer_memory_estimate(const AeNetConfig *net, const AeTrainConfig *train,
 	fixed = sizeof(AeTrainer) + 2.0 * sizeof(AeNet) + full * sizeof(ae_real) +
 		2.0 * net->n_inputs * sizeof(double);
 	for (int i = 0; i <= H; i++)
+	{
 		fixed += 4.0 * level[i] * sizeof(ae_real);	/* row scratch, over-counted */
+		if (level[i] > max_level)
+			max_level = level[i];
+	}
 
 	/* phases: 1..H pretrain layer i, 0 the full network */
 	if (c.pretrain == AE_PRETRAIN_LAYERWISE)
@@ -846,13 +855,25 @@ ae_trainer_memory_estimate(const AeNetConfig *net, const AeTrainConfig *train,
 			(c.variant.noise != AE_NOISE_NONE ? 2 : 1);	/* batch, noisy copy */
 		bytes += (double) val_cap * width * sizeof(ae_real);
 		bytes += workspace_bytes(widths, n_layers, batch_rows);
-		if (c.variant.variant == AE_VARIANT_VARIATIONAL)
+		if (nc.variational)
 		{
-			/* log-variance head (as large as the code layer's), logvar, z, dlogvar, eps */
-			int			code = widths[n_layers / 2];
+			/*
+			 * logvar, z, dlogvar and eps, a batch each (the head's parameters
+			 * are in np already)
+			 */
+			bytes += 4.0 * batch_rows * widths[n_layers / 2] * sizeof(ae_real);
+		}
+		if (i == 0 && H > 1 && c.variant.variant == AE_VARIANT_CONTRACTIVE)
+		{
+			/*
+			 * the deep contractive tangent workspace (ae_tangent_init): the
+			 * probe, t and v of every encoder level, four adjoint buffers
+			 */
+			double		tw = level[0] + 4.0 * max_level;
 
-			bytes += (double) code * widths[n_layers / 2 - 1] * sizeof(ae_real) * 3;
-			bytes += 4.0 * batch_rows * code * sizeof(ae_real);
+			for (int l = 1; l <= H; l++)
+				tw += 2.0 * level[l];
+			bytes += tw * batch_rows * sizeof(ae_real);
 		}
 		if (i >= 2)
 		{
@@ -1019,7 +1040,7 @@ eval_rows(AeTrainer *t, const ae_real *x, int n)
 
 	if (net->cfg.variational)
 		return ae_vae_batch_grad(net, &t->work, x, n, t->loss, 0,
-								 t->cfg.variant.beta, NULL, NULL, NULL, NULL) * n;
+								 t->cfg.variant.beta, NULL, NULL, NULL, NULL, NULL) * n;
 	ae_nn_forward(net, &t->work, x, n);
 	return ae_loss_eval(t->loss, net->layers[L - 1].act, t->work.zout,
 						t->work.act[L], x, (size_t) n * t->width, NULL) * n;
@@ -1180,7 +1201,7 @@ run_epoch(AeTrainer *t, AeDataSource *src, double *loss_out, double *val_out,
 					t->eps[i] = (ae_real) ae_rng_normal(&t->noise_rng);
 				l = ae_vae_batch_grad(net, &t->work, t->batch, m, t->loss, c->l2,
 									  c->variant.beta, t->penalties, t->eps,
-									  t->grad, &terms);
+									  NULL, t->grad, &terms);
 				t->recon_sum += terms.recon * m;
 				t->kl_sum += terms.kl * m;
 			}

@@ -53,14 +53,31 @@ ae_vae_forward(const AeNet *net, AeBatchWork *w, const ae_real *x, int n,
 	ae_nn_forward_range(net, w, w->z, n, H, L - 1);
 }
 
-/* KL(N(mu, exp(lv)) || N(0, I)) summed over units, averaged over n rows. */
+/* Prior mean of value i (row i / k, unit i % k): 0, or the row's class mean. */
+static inline ae_real
+prior_mean_at(const AeVaePrior *prior, size_t i, int k)
+{
+	if (!prior)
+		return 0;
+	return prior->means[(size_t) prior->cls[i / k] * k + i % k];
+}
+
+/*
+ * KL(N(mu, exp(lv)) || N(m, I)) summed over units, averaged over n rows;
+ * m is 0, or each row's class mean under a conditional prior.
+ */
 static double
-kl_term(const ae_real *mu, const ae_real *lv, int n, int k)
+kl_term(const ae_real *mu, const ae_real *lv, int n, int k,
+		const AeVaePrior *prior)
 {
 	double		s = 0;
 
 	for (size_t i = 0; i < (size_t) n * k; i++)
-		s += 0.5 * ((double) mu[i] * mu[i] + exp((double) lv[i]) - 1 - lv[i]);
+	{
+		double		dm = (double) mu[i] - prior_mean_at(prior, i, k);
+
+		s += 0.5 * (dm * dm + exp((double) lv[i]) - 1 - lv[i]);
+	}
 	return s / n;
 }
 
@@ -74,7 +91,7 @@ double
 ae_vae_batch_grad(const AeNet *net, AeBatchWork *w, const ae_real *x, int n,
 				  AeLoss loss, double l2, double beta,
 				  const AeVariantConfig *var, const ae_real *eps,
-				  ae_real *grad, AeVaeTerms *terms)
+				  const AeVaePrior *prior, ae_real *grad, AeVaeTerms *terms)
 {
 	int			H = net->cfg.n_hidden;
 	int			L = net->n_layers;
@@ -96,7 +113,7 @@ ae_vae_batch_grad(const AeNet *net, AeBatchWork *w, const ae_real *x, int n,
 	lv = w->logvar;
 	recon = ae_loss_eval(loss, net->layers[L - 1].act, w->zout, w->act[L], x,
 						 (size_t) n * d, grad ? w->delta_a : NULL) * d;
-	kl = kl_term(mu, lv, n, k);
+	kl = kl_term(mu, lv, n, k, prior);
 	if (active)
 	{
 		/* penalties look at the code the model reports: mu */
@@ -118,14 +135,20 @@ ae_vae_batch_grad(const AeNet *net, AeBatchWork *w, const ae_real *x, int n,
 		w->delta_a[i] *= (ae_real) d;
 	/* decoder: d/dz */
 	G = ae_nn_backward_range(net, w, n, w->delta_a, L - 1, H, grad);
+	if (prior && prior->grad)
+		memset(prior->grad, 0, (size_t) prior->n_classes * k * sizeof(ae_real));
 	for (size_t i = 0; i < cnt; i++)
 	{
 		ae_real		s = AE_EXP((ae_real) 0.5 * lv[i]);
 		ae_real		e = eps ? eps[i] : 0;
+		ae_real		dkl = (ae_real) (beta / n) * (mu[i] - prior_mean_at(prior, i, k));
 
 		w->dlogvar[i] = G[i] * e * (ae_real) 0.5 * s +
 			(ae_real) (beta * 0.5 / n) * (s * s - 1);
-		G[i] += (ae_real) (beta / n) * mu[i];
+		G[i] += dkl;
+		/* the class mean pulls the other way */
+		if (prior && prior->grad)
+			prior->grad[(size_t) prior->cls[i / k] * k + i % k] -= dkl;
 		if (active)
 			G[i] += w->dcode[i];
 	}
@@ -194,7 +217,7 @@ ae_vae_neg_elbo(AeNet *net, const float *x, AeLoss loss, int samples,
 	for (size_t i = 0; i < (size_t) samples * k; i++)
 		eps[i] = (ae_real) ae_rng_normal(&rng);
 	*out = ae_vae_batch_grad(net, &w, xin, samples, loss, 0, 1.0, NULL, eps,
-							 NULL, NULL);
+							 NULL, NULL, NULL);
 	ae_free(xin);
 	ae_free(eps);
 	ae_work_free(&w);

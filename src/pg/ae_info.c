@@ -2,7 +2,8 @@
  *
  * ae_info.c
  *	  Model introspection: ae_model_info (jsonb) and the set-returning
- *	  pca_components, ae_training_history and ae_layer_weights.
+ *	  pca_components, ae_training_history, ae_training_terms and
+ *	  ae_layer_weights.
  *
  *-------------------------------------------------------------------------
  */
@@ -25,6 +26,7 @@
 PG_FUNCTION_INFO_V1(ae_model_info);
 PG_FUNCTION_INFO_V1(pca_components);
 PG_FUNCTION_INFO_V1(ae_training_history);
+PG_FUNCTION_INFO_V1(ae_training_terms);
 PG_FUNCTION_INFO_V1(ae_layer_weights);
 
 /* Append a JSON number, or null for NaN/infinity. */
@@ -339,9 +341,8 @@ pca_components(PG_FUNCTION_ARGS)
 
 /*
  * ae_training_history(model) returns TABLE(epoch int, phase text, loss
- * float8, val_loss float8, seconds float8, reconstruction float8, kl
- * float8).  0.1.0 declared the first five columns only; the function fills
- * the columns its declaration has, so it serves both.
+ * float8, val_loss float8, seconds float8), as 0.1.0 declared it.  Terms
+ * recorded besides the loss are in ae_training_terms.
  */
 Datum
 ae_training_history(PG_FUNCTION_ARGS)
@@ -352,31 +353,66 @@ ae_training_history(PG_FUNCTION_ARGS)
 	/* like the other autoencoder-only functions: a PCA model has no training epochs */
 	require_kind(m, AE_KIND_AUTOENCODER, "ae_training_history");
 	InitMaterializedSRF(fcinfo, 0);
-	if (rsinfo->setDesc->natts != 5 && rsinfo->setDesc->natts != 7)
-		elog(ERROR, "ae_training_history: declared with %d columns, expected 5 or 7",
-			 rsinfo->setDesc->natts);
 	for (int i = 0; i < m->n_history; i++)
 	{
 		const AeHistoryRow *h = &m->history[i];
-		Datum		values[7];
-		bool		nulls[7] = {false, false, false, isnan(h->val_loss), isnan(h->seconds),
-		isnan(h->recon), isnan(h->kl)};
+		Datum		values[5];
+		bool		nulls[5] = {false, false, false, isnan(h->val_loss), isnan(h->seconds)};
 
 		values[0] = Int32GetDatum(h->epoch);
 		values[1] = CStringGetTextDatum(h->phase);
 		values[2] = Float8GetDatum(h->loss);
 		values[3] = Float8GetDatum(h->val_loss);
 		values[4] = Float8GetDatum(h->seconds);
-		values[5] = Float8GetDatum(h->recon);
-		values[6] = Float8GetDatum(h->kl);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
 }
 
 /*
+ * ae_training_terms(model) returns TABLE(epoch int, phase text, term text,
+ * value float8): the history in long form, one row per epoch and term
+ * recorded ("loss", always; "val_loss" when rows were held out; "reconstruction"
+ * and "kl" for a variational autoencoder), in the history's order.  A term
+ * an epoch did not record has no row.
+ */
+Datum
+ae_training_terms(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	AeModel    *m = ae_get_model(fcinfo, 0);
+
+	require_kind(m, AE_KIND_AUTOENCODER, "ae_training_terms");
+	InitMaterializedSRF(fcinfo, 0);
+	for (int i = 0; i < m->n_history; i++)
+	{
+		const AeHistoryRow *h = &m->history[i];
+		const char *const names[] = {"loss", "val_loss", "reconstruction", "kl"};
+		const double terms[] = {h->loss, h->val_loss, h->recon, h->kl};
+
+		CHECK_FOR_INTERRUPTS();
+		for (int t = 0; t < lengthof(terms); t++)
+		{
+			Datum		values[4];
+			bool		nulls[4] = {false, false, false, false};
+
+			if (t > 0 && isnan(terms[t]))
+				continue;
+			values[0] = Int32GetDatum(h->epoch);
+			values[1] = CStringGetTextDatum(h->phase);
+			values[2] = CStringGetTextDatum(names[t]);
+			values[3] = Float8GetDatum(terms[t]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+	return (Datum) 0;
+}
+
+/*
  * ae_layer_weights(model) returns TABLE(layer int, unit int, weights
- * real[], bias real): one row per unit, with its incoming weights.
+ * real[], bias real): one row per unit, with its incoming weights; layers
+ * 1 .. L are the encoder then the decoder, and a variational model's
+ * log-variance head, parallel to the code layer, follows as layer 0.
  */
 Datum
 ae_layer_weights(PG_FUNCTION_ARGS)
@@ -388,10 +424,12 @@ ae_layer_weights(PG_FUNCTION_ARGS)
 	require_kind(m, AE_KIND_AUTOENCODER, "ae_layer_weights");
 	InitMaterializedSRF(fcinfo, 0);
 	nlayers = ae_net_layer_count(m->net);
-	for (int l = 0; l < nlayers; l++)
+	/* l == nlayers: the log-variance head (no rows without one) */
+	for (int l = 0; l <= nlayers; l++)
 	{
 		int			n_in,
 					n_out;
+		int			which = l < nlayers ? l : AE_NET_LOGVAR_HEAD;
 		float	   *w;
 		Datum	   *elems;
 
@@ -401,14 +439,16 @@ ae_layer_weights(PG_FUNCTION_ARGS)
 		bool		filter;
 
 		/* a dense unit's incoming weights, or a kernel x kernel x channels filter */
-		ae_net_layer_info(m->net, l, &li);
-		filter = strcmp(li.kind, "conv") == 0;
+		ae_net_layer_info(m->net, which, &li);
+		filter = li.kind && strcmp(li.kind, "conv") == 0;
 		dims[0] = dims[1] = li.size;
 		dims[2] = li.channels_in;
-		n_in = ae_net_unit_weight_count(m->net, l);
-		n_out = ae_net_unit_count(m->net, l);
-		w = palloc(sizeof(float) * Max(n_in, 1));
-		elems = palloc(sizeof(Datum) * Max(n_in, 1));
+		n_in = ae_net_unit_weight_count(m->net, which);
+		n_out = ae_net_unit_count(m->net, which);
+		if (n_out == 0)
+			continue;
+		w = palloc(sizeof(float) * n_in);
+		elems = palloc(sizeof(Datum) * n_in);
 		for (int u = 0; u < n_out; u++)
 		{
 			Datum		values[4];
@@ -416,10 +456,10 @@ ae_layer_weights(PG_FUNCTION_ARGS)
 			float		bias;
 
 			CHECK_FOR_INTERRUPTS();
-			ae_net_unit_weights(m->net, l, u, w, &bias);
+			ae_net_unit_weights(m->net, which, u, w, &bias);
 			for (int i = 0; i < n_in; i++)
 				elems[i] = Float4GetDatum(w[i]);
-			values[0] = Int32GetDatum(l + 1);
+			values[0] = Int32GetDatum(l < nlayers ? l + 1 : 0);
 			values[1] = Int32GetDatum(u + 1);
 			if (filter)
 				values[2] = PointerGetDatum(construct_md_array(elems, NULL, 3, dims, lbs,

@@ -26,6 +26,7 @@
 
 #include "ae_model.h"
 #include "ae_nn_int.h"
+#include "ae_gradcheck.h"
 #include "ae_test.h"
 
 #ifdef AE_NN_DOUBLE
@@ -100,25 +101,79 @@ manifold_data(int64_t rows, int d, uint64_t seed)
 	return x;
 }
 
+/* Offset of the first section tagged tag (4 ASCII bytes), 0 if none. */
+static size_t
+find_section(const uint8_t *bytes, size_t len, const char *tag)
+{
+	for (size_t at = 32; at + 12 <= len;)
+	{
+		uint32_t	slen;
+
+		if (memcmp(bytes + at, tag, 4) == 0)
+			return at;
+		memcpy(&slen, bytes + at + 8, 4);
+		at += 12 + (size_t) slen;
+	}
+	return 0;
+}
+
+/* Recompute a model's checksum after a test changed its bytes. */
+static void
+fix_checksum(uint8_t *bytes, size_t len)
+{
+	uint8_t		zero[4] = {0};
+	uint32_t	crc;
+
+	crc = ae_crc32(0, bytes, 28);
+	crc = ae_crc32(crc, zero, 4);
+	crc = ae_crc32(crc, bytes + 32, len - 32);
+	memcpy(bytes + 28, &crc, 4);
+}
+
 /* ---------- gradient checks ---------- */
 
 #ifdef AE_NN_DOUBLE
 
-/* Objective: loss + penalties + l2/2 |W|^2, forward only. */
-static double
-objective(AeNet *net, AeBatchWork *w, const ae_real *x, int n, AeLoss loss,
-		  double l2, const AeVariantConfig *var)
+/* What the objectives of the gradient checks need. */
+typedef struct GcCtx
 {
-	int			L = net->n_layers;
-	double		v;
+	AeNet	   *net;
+	AeBatchWork *w;
+	const ae_real *x;
+	int			n;
+	AeLoss		loss;
+	double		l2;
+	double		beta;			/* variational */
+	const AeVariantConfig *var;
+	const ae_real *eps;			/* variational */
+	const AeVaePrior *prior;	/* conditional */
+} GcCtx;
 
-	ae_nn_forward(net, w, x, n);
-	v = ae_loss_eval(loss, net->layers[L - 1].act, w->zout, w->act[L], x,
-					 (size_t) n * net->layers[L - 1].n_out, NULL);
-	v += ae_penalty_eval(net, var, w, x, n, NULL);
+/* l2/2 |W|^2 of a network. */
+static double
+l2_term(const AeNet *net, double l2)
+{
+	double		v = 0;
+
 	for (size_t i = 0; i < net->n_weights; i++)
 		v += 0.5 * l2 * (double) net->params[i] * (double) net->params[i];
 	return v;
+}
+
+/* Objective: loss + penalties + l2/2 |W|^2, forward only. */
+static double
+objective(void *ctx)
+{
+	GcCtx	   *c = ctx;
+	AeNet	   *net = c->net;
+	int			L = net->n_layers;
+	double		v;
+
+	ae_nn_forward(net, c->w, c->x, c->n);
+	v = ae_loss_eval(c->loss, net->layers[L - 1].act, c->w->zout, c->w->act[L], c->x,
+					 (size_t) c->n * net->layers[L - 1].n_out, NULL);
+	v += ae_penalty_eval(net, c->var, c->w, c->x, c->n, NULL);
+	return v + l2_term(net, c->l2);
 }
 
 /*
@@ -141,7 +196,7 @@ gradcheck(const AeNetConfig *nc, AeLoss loss, double l2,
 	ae_real    *grad0;
 	double		worst = 0;
 	double		diff = 0;
-	double		h = 1e-5;
+	GcCtx		ctx;
 
 	AE_CHECK(net != NULL, "create: %s", err.msg);
 	if (!net)
@@ -165,27 +220,10 @@ gradcheck(const AeNetConfig *nc, AeLoss loss, double l2,
 	grad0 = calloc(net->n_params, sizeof(ae_real));
 	ae_nn_batch_grad(net, &w, x, x, n, loss, l2, NULL, grad0, NULL);
 	ae_nn_batch_grad(net, &w, x, x, n, loss, l2, var, grad, NULL);
+	ctx = (GcCtx) {.net = net, .w = &w, .x = x, .n = n, .loss = loss, .l2 = l2, .var = var};
+	worst = ae_fd_check(net->params, grad, net->n_params, 1e-5, objective, &ctx, NULL);
 	for (size_t i = 0; i < net->n_params; i++)
-	{
-		ae_real		p = net->params[i];
-		double		fp,
-					fm,
-					fd,
-					g = grad[i],
-					rel;
-
-		net->params[i] = p + (ae_real) h;
-		fp = objective(net, &w, x, n, loss, l2, var);
-		net->params[i] = p - (ae_real) h;
-		fm = objective(net, &w, x, n, loss, l2, var);
-		net->params[i] = p;
-		fd = (fp - fm) / (2 * h);
-		rel = fabs(g - fd) / fmax(fabs(g) + fabs(fd), 1e-6);
-		if (getenv("AE_TEST_DEBUG") && rel > 1e-4)
-			printf("    param %zu: analytic %.10g, numeric %.10g\n", i, g, fd);
-		worst = fmax(worst, rel);
 		diff = fmax(diff, fabs(grad[i] - grad0[i]));
-	}
 	AE_CHECK(diff > 1e-4, "the penalty does not change the gradient (%g)", diff);
 	if (w.tangent)
 	{
@@ -325,20 +363,16 @@ test_grad_contractive_deep(void)
 		  netcfg(6, 2, h2, AE_ACT_TANH, AE_ACT_SIGMOID, false), AE_LOSS_BCE, 0, &v);
 }
 
-/* VAE objective with fixed noise: recon + beta KL + penalties + l2 term. */
+/* The VAE's objective with fixed eps: recon + beta KL + penalties + l2. */
 static double
-vae_objective(AeNet *net, AeBatchWork *w, const ae_real *x, int n,
-			  AeLoss loss, double l2, double beta, const AeVariantConfig *var,
-			  const ae_real *eps)
+vae_objective(void *ctx)
 {
+	GcCtx	   *c = ctx;
 	AeVaeTerms t;
-	double		v = ae_vae_batch_grad(net, w, x, n, loss, 0, beta, var, eps,
-									  NULL, &t);
+	double		v = ae_vae_batch_grad(c->net, c->w, c->x, c->n, c->loss, 0, c->beta,
+									  c->var, c->eps, c->prior, NULL, &t);
 
-	v += t.penalty;
-	for (size_t i = 0; i < net->n_weights; i++)
-		v += 0.5 * l2 * (double) net->params[i] * (double) net->params[i];
-	return v;
+	return v + t.penalty + l2_term(c->net, c->l2);
 }
 
 /*
@@ -360,8 +394,8 @@ vae_gradcheck(const AeNetConfig *nc, AeLoss loss, double l2, double beta,
 	ae_real    *eps;
 	ae_real    *grad;
 	double		worst = 0,
-				gmax_head = 0,
-				h = 1e-5;
+				gmax_head = 0;
+	GcCtx		ctx;
 
 	AE_CHECK(net != NULL, "create: %s", err.msg);
 	if (!net)
@@ -378,29 +412,14 @@ vae_gradcheck(const AeNetConfig *nc, AeLoss loss, double l2, double beta,
 		eps[i] = (ae_real) ae_rng_normal(&test_rng);
 	AE_CHECK(ae_work_init(&w, net, n, &err) == AE_OK, "work: %s", err.msg);
 	grad = calloc(net->n_params, sizeof(ae_real));
-	ae_vae_batch_grad(net, &w, x, n, loss, l2, beta, var, eps, grad, NULL);
+	ae_vae_batch_grad(net, &w, x, n, loss, l2, beta, var, eps, NULL, grad, NULL);
+	ctx = (GcCtx) {.net = net, .w = &w, .x = x, .n = n, .loss = loss, .l2 = l2,
+	.beta = beta, .var = var, .eps = eps};
+	worst = ae_fd_check(net->params, grad, net->n_params, 1e-5, vae_objective, &ctx, NULL);
 	for (size_t i = 0; i < net->n_params; i++)
-	{
-		ae_real		p = net->params[i];
-		double		fp,
-					fm,
-					fd,
-					rel;
-
-		net->params[i] = p + (ae_real) h;
-		fp = vae_objective(net, &w, x, n, loss, l2, beta, var, eps);
-		net->params[i] = p - (ae_real) h;
-		fm = vae_objective(net, &w, x, n, loss, l2, beta, var, eps);
-		net->params[i] = p;
-		fd = (fp - fm) / (2 * h);
-		rel = fabs(grad[i] - fd) / fmax(fabs(grad[i]) + fabs(fd), 1e-6);
-		if (getenv("AE_TEST_DEBUG") && rel > 1e-4)
-			printf("    param %zu: analytic %.10g, numeric %.10g\n", i, grad[i], fd);
-		worst = fmax(worst, rel);
 		if ((i >= net->head.w_off && i < net->head.w_off + (size_t) k * net->head.n_in) ||
 			i >= net->head.b_off)
 			gmax_head = fmax(gmax_head, fabs(grad[i]));
-	}
 	AE_CHECK(gmax_head > 1e-5, "the log-variance head has no gradient");
 	free(grad);
 	free(eps);
@@ -502,7 +521,7 @@ test_vae_terms(void)
 		}
 	}
 	AE_CHECK(ae_work_init(&w, net, n, &err) == AE_OK, "%s", err.msg);
-	ae_vae_batch_grad(net, &w, x, n, AE_LOSS_MSE, 0, 1.0, NULL, NULL, NULL, &t);
+	ae_vae_batch_grad(net, &w, x, n, AE_LOSS_MSE, 0, 1.0, NULL, NULL, NULL, NULL, &t);
 	AE_CHECK_CLOSE(t.recon, recon / n, 1e-5);
 	AE_CHECK_CLOSE(t.kl, kl / n, 1e-5);
 	AE_CHECK(t.kl > 1e-3, "KL should not vanish here");
@@ -599,6 +618,21 @@ test_vae_model(void)
 				 "a far-away row should have a much larger negative ELBO (%g vs %g)",
 				 e_far, e_in);
 		ae_model_free(back);
+	}
+	/* a VARI section from a newer release: newer (0A000), not damaged */
+	{
+		uint8_t    *b2 = malloc(len);
+		size_t		at = find_section(bytes, len, "VARI");
+
+		memcpy(b2, bytes, len);
+		AE_CHECK(at > 0, "no VARI section");
+		b2[at + 4] = 3;			/* section version, u16 */
+		fix_checksum(b2, len);
+		back = ae_model_deserialize(b2, len, &err);
+		AE_CHECK(back == NULL && err.status == AE_EVERSION && strstr(err.msg, "newer"),
+				 "a newer VARI section: %s", back ? "accepted" : err.msg);
+		ae_model_free(back);
+		free(b2);
 	}
 	/* the network and the variant section must agree */
 	{
@@ -990,19 +1024,11 @@ test_variant_section(void)
 	}
 	/* a corrupt variant number is refused (checksum fixed up) */
 	{
-		size_t		at = 0;
-		uint32_t	crc;
-		uint8_t		zero[4] = {0};
+		size_t		at = find_section(bytes, len, "VARI");
 
-		for (size_t i = 32; i + 4 <= len; i++)
-			if (memcmp(bytes + i, "VARI", 4) == 0)
-				at = i + 12;
 		AE_CHECK(at > 0, "no VARI section found");
-		bytes[at] = 77;
-		crc = ae_crc32(0, bytes, 28);
-		crc = ae_crc32(crc, zero, 4);
-		crc = ae_crc32(crc, bytes + 32, len - 32);
-		memcpy(bytes + 28, &crc, 4);
+		bytes[at + 12] = 77;
+		fix_checksum(bytes, len);
 		back = ae_model_deserialize(bytes, len, &err);
 		AE_CHECK(back == NULL && err.status == AE_ECORRUPT,
 				 "corrupt variant accepted");
