@@ -7,7 +7,7 @@ ENGINE_OBJS = src/engine/ae_common.o src/engine/ae_stats.o src/engine/ae_pca.o \
 	src/engine/ae_model.o src/engine/ae_nn.o src/engine/ae_nn_loss.o \
 	src/engine/ae_optim.o src/engine/ae_train.o src/engine/ae_detect.o src/engine/ae_robust.o \
 	src/engine/ae_variant.o src/engine/ae_noise.o src/engine/ae_penalty.o \
-	src/engine/ae_kernels.o src/engine/ae_vae.o
+	src/engine/ae_kernels.o src/engine/ae_vae.o src/engine/ae_conv.o
 ENGINE_OBJS += src/engine/ae_rowset.o
 PG_OBJS = src/pg/autoencoder.o src/pg/ae_input.o src/pg/ae_options.o \
 	src/pg/pca_agg.o src/pg/ae_score.o src/pg/ae_info.o src/pg/ae_training.o \

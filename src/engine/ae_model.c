@@ -33,6 +33,7 @@
 #define AE_SECVER_DETECT	1
 #define AE_SECVER_ROBUST	1
 #define AE_SECVER_VARIANT	2
+#define AE_SECVER_CONV		1
 
 /* Name of a model kind, as ae_model_info reports it. */
 const char *
@@ -283,6 +284,17 @@ ae_model_serialize(const AeModel *m, uint8_t **out, size_t *out_len,
 	}
 	else
 	{
+		if (ae_net_kind(m->net) == AE_NET_CONV)
+		{
+			AeNetConfig nc;
+
+			/* required: an older reader must refuse what it cannot score */
+			ae_net_get_config(m->net, &nc);
+			at = begin_section(&w, AE_SEC_CONV, AE_SECVER_CONV, 0);
+			ae_conv_write(&nc.conv, &w);
+			end_section(&w, at);
+			nsec++;
+		}
 		at = begin_section(&w, AE_SEC_NNET, AE_SECVER_NNET, 0);
 		ae_net_write(m->net, &w);
 		end_section(&w, at);
@@ -658,7 +670,10 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				seen_detect = false,
 				seen_robust = false,
 				seen_variant = false,
-				seen_sample = false;
+				seen_sample = false,
+				seen_conv = false;
+	AeReader	nnet_sub;
+	AeConvConfig conv;
 	uint16_t	skipped_variant_version = 0;
 
 	if (data == NULL || len < AE_HEADER_SIZE)
@@ -801,6 +816,10 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				seen = &seen_sample;
 				known_version = AE_SECVER_SAMPLE;
 				break;
+			case AE_SEC_CONV:
+				seen = kind == AE_KIND_AUTOENCODER ? &seen_conv : NULL;
+				known_version = AE_SECVER_CONV;
+				break;
 			default:
 				break;
 		}
@@ -847,12 +866,11 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 				st = read_pca(&sub, m, err);
 				break;
 			case AE_SEC_NNET:
-				m->net = ae_net_read(&sub, m->n_features, err);
-				if (!m->net)
-					st = err ? err->status : AE_ECORRUPT;
-				else if (ae_net_code_size(m->net) != m->n_components)
-					st = CORRUPT("model network code size %d does not match its header (%d)",
-								 ae_net_code_size(m->net), m->n_components);
+				/* read after the loop: its layout depends on a CONV section */
+				nnet_sub = sub;
+				continue;
+			case AE_SEC_CONV:
+				st = ae_conv_read(&sub, &conv, err);
 				break;
 			case AE_SEC_HISTORY:
 				st = read_history(&sub, sver, m, err);
@@ -903,6 +921,25 @@ ae_model_deserialize(const uint8_t *data, size_t len, AeError *err)
 	{
 		CORRUPT("model is missing a required section");
 		goto fail;
+	}
+	if (kind == AE_KIND_AUTOENCODER)
+	{
+		m->net = ae_net_read_conv(&nnet_sub, m->n_features,
+								  seen_conv ? &conv : NULL, err);
+		if (!m->net)
+			goto fail;
+		if (nnet_sub.failed || ae_reader_remaining(&nnet_sub) != 0)
+		{
+			CORRUPT("model section %08x has %zu bytes left over or is truncated",
+					AE_SEC_NNET, ae_reader_remaining(&nnet_sub));
+			goto fail;
+		}
+		if (ae_net_code_size(m->net) != m->n_components)
+		{
+			CORRUPT("model network code size %d does not match its header (%d)",
+					ae_net_code_size(m->net), m->n_components);
+			goto fail;
+		}
 	}
 	if (m->net)
 	{

@@ -19,7 +19,8 @@
  *	 then n_sections sections, each
  *	   tag u32, section version u16, section flags u16, length u32, payload
  *
- * Sections: META, SCAL, then PCA or NNET, then the optional VARI (the
+ * Sections: META, SCAL, then PCA or NNET (after CONV for a convolutional
+ * network: its shape, which the NNET weights' layout depends on), then the optional VARI (the
  * autoencoder variant and its options: training-only, so an older reader
  * skipping it scores the model the same) and HIST.
  *
@@ -54,6 +55,7 @@
 #define AE_SEC_DETECT	0x54435444u /* "DTCT" */
 #define AE_SEC_SAMPLE	0x504D4153u /* "SAMP": rows trained on, when a sample */
 #define AE_SEC_ROBUST	0x54534252u /* "RBST" */
+#define AE_SEC_CONV		0x564E4F43u /* "CONV": convolutional blocks */
 
 #define AE_METHOD_NAME_LEN	32	/* score method names, NUL included */
 #define AE_MAX_QUANTILES	1001	/* stored quantiles of one method's training scores */

@@ -67,6 +67,22 @@ config_param_count(const AeNetConfig *cfg, size_t *n_params, size_t *n_weights)
 	size_t		weights = 0;
 	size_t		biases = 0;
 
+	if (cfg->conv.n_blocks > 0)
+	{
+		/* bounded by ae_conv_config_check: no overflow in size_t */
+		AeLayer		layers[AE_NN_MAX_NET_LAYERS];
+		int			n_enc;
+		int			L = ae_conv_build_layers(cfg, layers, &n_enc);
+
+		for (int l = 0; l < L; l++)
+		{
+			weights += ae_layer_weight_count(&layers[l]);
+			biases += ae_layer_bias_count(&layers[l]);
+		}
+		*n_params = weights + biases;
+		*n_weights = weights;
+		return true;
+	}
 	for (int i = 0; i < cfg->n_hidden; i++)
 	{
 		size_t		a = (size_t) level_width(cfg, i);
@@ -109,7 +125,8 @@ config_check(const AeNetConfig *cfg, bool any_output, AeError *err)
 		cfg->n_inputs > AE_MAX_FEATURES)
 		return ae_fail(err, AE_EINVAL, "number of inputs %d out of range 1..%d",
 					   cfg->n_inputs, AE_MAX_UNITS);
-	if (cfg->n_hidden < 1 || cfg->n_hidden > AE_MAX_LAYERS)
+	if ((cfg->n_hidden < 1 && cfg->conv.n_blocks == 0) ||
+		cfg->n_hidden < 0 || cfg->n_hidden > AE_MAX_LAYERS)
 		return ae_fail(err, AE_EINVAL,
 					   "number of hidden layers %d out of range 1..%d",
 					   cfg->n_hidden, AE_MAX_LAYERS);
@@ -128,6 +145,8 @@ config_check(const AeNetConfig *cfg, bool any_output, AeError *err)
 		 cfg->output_activation != AE_ACT_SIGMOID))
 		return ae_fail(err, AE_EINVAL,
 					   "output activation must be linear or sigmoid");
+	if (cfg->conv.n_blocks != 0 && ae_conv_config_check(cfg, err) != AE_OK)
+		return err ? err->status : AE_EINVAL;
 	if (!config_param_count(cfg, &np, &nw))
 		return ae_fail(err, AE_ELIMIT, "network too large: more than %zu parameters",
 					   (size_t) AE_MAX_PARAMS);
@@ -212,6 +231,60 @@ ae_loss_name(AeLoss l)
 
 /* ---------- construction ---------- */
 
+/* Allocate the parameters and one-row scratch of a laid-out network. */
+static AeNet *
+net_alloc_buffers(AeNet *net, AeError *err)
+{
+	net->params = ae_alloc_array(net->n_params, sizeof(ae_real));
+	net->row_a = ae_alloc_array((size_t) net->max_width, sizeof(ae_real));
+	net->row_b = ae_alloc_array((size_t) net->max_width, sizeof(ae_real));
+	if (net->col_per_row > 0)
+		net->row_col = ae_alloc_array(net->col_per_row, sizeof(ae_real));
+	if (net->cfg.conv.n_blocks > 0)
+		net->row_idx = ae_alloc_array((size_t) net->max_width, sizeof(int32_t));
+	if (!net->params || !net->row_a || !net->row_b ||
+		(net->col_per_row > 0 && !net->row_col) ||
+		(net->cfg.conv.n_blocks > 0 && !net->row_idx))
+	{
+		ae_fail(err, AE_ENOMEM, "out of memory allocating %zu parameters",
+				net->n_params);
+		ae_net_free(net);
+		return NULL;
+	}
+	return net;
+}
+
+/*
+ * Lay out a convolutional network (ae_conv.c builds the stack): every
+ * owned weight matrix in layer order, then every bias vector.
+ */
+static AeNet *
+create_conv(AeNet *net, AeError *err)
+{
+	size_t		w_off = 0;
+	size_t		b_off;
+
+	net->n_layers = ae_conv_build_layers(&net->cfg, net->layers, &net->n_enc);
+	config_param_count(&net->cfg, &net->n_params, &net->n_weights);
+	b_off = net->n_weights;
+	net->max_width = net->cfg.n_inputs;
+	for (int l = 0; l < net->n_layers; l++)
+	{
+		AeLayer    *ly = &net->layers[l];
+		size_t		per = ae_conv_col_per_row(ly);
+
+		ly->w_off = w_off;
+		ly->b_off = b_off;
+		w_off += ae_layer_weight_count(ly);
+		b_off += ae_layer_bias_count(ly);
+		if (ly->n_out > net->max_width)
+			net->max_width = ly->n_out;
+		if (per > net->col_per_row)
+			net->col_per_row = per;
+	}
+	return net_alloc_buffers(net, err);
+}
+
 /* Allocate a network (any output activation allowed); parameters zero. */
 AeNet *
 ae_net_create(const AeNetConfig *cfg, AeError *err)
@@ -233,7 +306,10 @@ ae_net_create(const AeNetConfig *cfg, AeError *err)
 	net->cfg = *cfg;
 	for (int i = H; i < AE_MAX_LAYERS; i++)
 		net->cfg.hidden[i] = 0;
+	if (cfg->conv.n_blocks > 0)
+		return create_conv(net, err);
 	net->n_layers = L;
+	net->n_enc = H;
 	config_param_count(cfg, &net->n_params, &net->n_weights);
 	b_off = net->n_weights;
 	net->max_width = 0;
@@ -288,17 +364,7 @@ ae_net_create(const AeNetConfig *cfg, AeError *err)
 		net->head.b_off = b_off;
 	}
 
-	net->params = ae_alloc_array(net->n_params, sizeof(ae_real));
-	net->row_a = ae_alloc_array((size_t) net->max_width, sizeof(ae_real));
-	net->row_b = ae_alloc_array((size_t) net->max_width, sizeof(ae_real));
-	if (!net->params || !net->row_a || !net->row_b)
-	{
-		ae_fail(err, AE_ENOMEM, "out of memory allocating %zu parameters",
-				net->n_params);
-		ae_net_free(net);
-		return NULL;
-	}
-	return net;
+	return net_alloc_buffers(net, err);
 }
 
 /* Free a network; NULL is ignored. */
@@ -310,6 +376,8 @@ ae_net_free(AeNet *net)
 	ae_free(net->params);
 	ae_free(net->row_a);
 	ae_free(net->row_b);
+	ae_free(net->row_col);
+	ae_free(net->row_idx);
 	ae_free(net);
 }
 
@@ -324,17 +392,24 @@ ae_net_init_weights(AeNet *net, uint64_t seed)
 	for (int l = 0; l <= net->n_layers; l++)
 	{
 		const AeLayer *ly = l < net->n_layers ? &net->layers[l] : &net->head;
-		size_t		n = (size_t) ly->n_in * (size_t) ly->n_out;
+		size_t		n = ae_layer_weight_count(ly);
 		ae_real    *w = net->params + ly->w_off;
+		double		fan_in = ly->n_in,
+					fan_out = ly->n_out;
 		double		limit;
 
 		if (!ly->owns_weights)
 			continue;
+		if (ly->kind == AE_LAYER_CONV)
+		{
+			fan_in = (double) ly->k * ly->k * ly->c_in;
+			fan_out = (double) ly->k * ly->k * ly->c_out;
+		}
 		if (ly->act == AE_ACT_RELU || ly->act == AE_ACT_ELU ||
 			ly->act == AE_ACT_LEAKY_RELU)
-			limit = sqrt(6.0 / ly->n_in);
+			limit = sqrt(6.0 / fan_in);
 		else
-			limit = sqrt(6.0 / (ly->n_in + ly->n_out));
+			limit = sqrt(6.0 / (fan_in + fan_out));
 		for (size_t i = 0; i < n; i++)
 			w[i] = (ae_real) ((2.0 * ae_rng_uniform(&rng) - 1.0) * limit);
 	}
@@ -386,10 +461,27 @@ ae_work_init(AeBatchWork *w, const AeNet *net, int rows, AeError *err)
 							 sizeof(ae_real));
 	w->delta_a = ae_alloc_array((size_t) rows * mw, sizeof(ae_real));
 	w->delta_b = ae_alloc_array((size_t) rows * mw, sizeof(ae_real));
-	w->dcode = ae_alloc_array((size_t) rows * net->layers[net->cfg.n_hidden - 1].n_out,
+	w->dcode = ae_alloc_array((size_t) rows * net->layers[net->n_enc - 1].n_out,
 							  sizeof(ae_real));
 	if (!w->zout || !w->delta_a || !w->delta_b || !w->dcode)
 		goto oom;
+	if (net->col_per_row > 0)
+	{
+		/* whole batch if small, else AE_CONV_COL_CAP, at least one image */
+		w->col_floats = net->col_per_row * (size_t) rows;
+		if (w->col_floats > AE_CONV_COL_CAP)
+			w->col_floats = AE_CONV_COL_CAP > net->col_per_row ?
+				AE_CONV_COL_CAP : net->col_per_row;
+		w->col = ae_alloc_array(w->col_floats, sizeof(ae_real));
+		w->dcol = ae_alloc_array(w->col_floats, sizeof(ae_real));
+		if (!w->col || !w->dcol)
+			goto oom;
+	}
+	for (int l = 0; l < L; l++)
+		if (net->layers[l].kind == AE_LAYER_POOL &&
+			!(w->argmax[l] = ae_alloc_array((size_t) rows * net->layers[l].n_out,
+											sizeof(int32_t))))
+			goto oom;
 	if (net->cfg.variational)
 	{
 		size_t		k = (size_t) net->head.n_out;
@@ -424,6 +516,14 @@ ae_work_free(AeBatchWork *w)
 	ae_free(w->logvar);
 	ae_free(w->z);
 	ae_free(w->dlogvar);
+	ae_free(w->col);
+	ae_free(w->dcol);
+	for (int l = 0; l < AE_NN_MAX_NET_LAYERS; l++)
+	{
+		ae_free(w->argmax[l]);
+		w->argmax[l] = NULL;
+	}
+	w->col = w->dcol = NULL;
 	w->zout = w->delta_a = w->delta_b = w->dcode = NULL;
 	w->logvar = w->z = w->dlogvar = NULL;
 }
@@ -442,7 +542,11 @@ ae_nn_forward_range(const AeNet *net, AeBatchWork *w, const ae_real *x, int n,
 		ae_real    *y = w->out[l + 1];
 		size_t		cnt = (size_t) n * ly->n_out;
 
-		ae_layer_affine(net, ly, w->act[l], n, y);
+		if (ly->kind == AE_LAYER_DENSE)
+			ae_layer_affine(net, ly, w->act[l], n, y);
+		else
+			ae_conv_layer_forward(net, ly, w->act[l], n, y, w->col,
+								  w->col_floats, w->argmax[l]);
 		if (l == L - 1)
 			memcpy(w->zout, y, cnt * sizeof(ae_real));
 		ae_act_forward(ly->act, y, cnt);
@@ -481,6 +585,14 @@ backward_layers(const AeNet *net, AeBatchWork *w, int n, ae_real *D,
 		/* a tied matrix gets its decoder part first, then the encoder's */
 		ae_real		beta = (net->cfg.tied_weights && ly->owns_weights) ? 1 : 0;
 
+		if (ly->kind != AE_LAYER_DENSE)
+		{
+			ae_conv_layer_backward(net, ly, X, D, n, grad, l == 0 ? NULL : other,
+								   w->col, w->dcol, w->col_floats, w->argmax[l]);
+			if (l == 0)
+				return NULL;
+			goto next;
+		}
 		if (!ly->transposed)
 			AE_GEMM(CblasRowMajor, CblasTrans, CblasNoTrans, m, k, n,
 					1, D, m, X, k, beta, gW, k);
@@ -498,10 +610,11 @@ backward_layers(const AeNet *net, AeBatchWork *w, int n, ae_real *D,
 		else
 			AE_GEMM(CblasRowMajor, CblasNoTrans, CblasTrans, n, k, m,
 					1, D, m, W, m, 0, other, k);
+next:
 		if (l == lo)
 			return other;
 		/* other is now d/d(act[l]); penalties act on the code, level H */
-		if (dcode && l == net->cfg.n_hidden)
+		if (dcode && l == net->n_enc)
 			for (size_t i = 0; i < (size_t) n * k; i++)
 				other[i] += dcode[i];
 		ae_act_backward(net->layers[l - 1].act, w->act[l], other,
@@ -534,6 +647,13 @@ ae_nn_backward_range(const AeNet *net, AeBatchWork *w, int n, ae_real *D,
 
 /* ---------- inference ---------- */
 
+/* Dense or convolutional: what per-row scoring kernels may assume. */
+AeNetKind
+ae_net_kind(const AeNet *net)
+{
+	return net->cfg.conv.n_blocks > 0 ? AE_NET_CONV : AE_NET_DENSE;
+}
+
 /* Number of inputs (features). */
 int
 ae_net_n_inputs(const AeNet *net)
@@ -545,7 +665,7 @@ ae_net_n_inputs(const AeNet *net)
 int
 ae_net_code_size(const AeNet *net)
 {
-	return net->cfg.hidden[net->cfg.n_hidden - 1];
+	return net->layers[net->n_enc - 1].n_out;
 }
 
 /* Copy out the architecture. */
@@ -565,8 +685,13 @@ row_forward(AeNet *net, int first, int last)
 	for (int l = first; l <= last; l++)
 	{
 		ae_real    *t;
+		const AeLayer *ly = &net->layers[l];
 
-		ae_layer_affine(net, &net->layers[l], x, 1, y);
+		if (ly->kind == AE_LAYER_DENSE)
+			ae_layer_affine(net, ly, x, 1, y);
+		else
+			ae_conv_layer_forward(net, ly, x, 1, y, net->row_col,
+								  net->col_per_row, net->row_idx);
 		ae_act_forward(net->layers[l].act, y, (size_t) net->layers[l].n_out);
 		t = x;
 		x = y;
@@ -585,7 +710,7 @@ ae_net_encode(AeNet *net, const float *x, float *code)
 
 	for (int i = 0; i < d; i++)
 		net->row_a[i] = (ae_real) x[i];
-	r = row_forward(net, 0, net->cfg.n_hidden - 1);
+	r = row_forward(net, 0, net->n_enc - 1);
 	for (int i = 0; i < k; i++)
 		code[i] = (float) r[i];
 }
@@ -600,7 +725,7 @@ ae_net_decode(AeNet *net, const float *code, float *out)
 
 	for (int i = 0; i < k; i++)
 		net->row_a[i] = (ae_real) code[i];
-	r = row_forward(net, net->cfg.n_hidden, net->n_layers - 1);
+	r = row_forward(net, net->n_enc, net->n_layers - 1);
 	for (int i = 0; i < d; i++)
 		out[i] = (float) r[i];
 }
@@ -613,7 +738,7 @@ ae_net_forward_batch(AeNet *net, const float *x, int64_t n, float *code,
 	AeBatchWork w;
 	int			d = net->cfg.n_inputs;
 	int			k = ae_net_code_size(net);
-	int			H = net->cfg.n_hidden;
+	int			H = net->n_enc;
 	int			chunk;
 	AeStatus	st;
 
@@ -713,6 +838,73 @@ ae_net_layer_shape(const AeNet *net, int layer, int *n_in, int *n_out)
 	*n_out = ly ? ly->n_out : 0;
 }
 
+/* Units of a layer: outputs of a dense layer, filters of a convolution. */
+int
+ae_net_unit_count(const AeNet *net, int layer)
+{
+	const AeLayer *ly = layer_at(net, layer);
+
+	if (!ly)
+		return 0;
+	switch (ly->kind)
+	{
+		case AE_LAYER_DENSE:
+			return ly->n_out;
+		case AE_LAYER_CONV:
+			return ly->c_out;
+		default:
+			return 0;
+	}
+}
+
+/* Incoming weights of one unit: n_in, or kernel x kernel x channels. */
+int
+ae_net_unit_weight_count(const AeNet *net, int layer)
+{
+	const AeLayer *ly = layer_at(net, layer);
+
+	if (!ly)
+		return 0;
+	switch (ly->kind)
+	{
+		case AE_LAYER_DENSE:
+			return ly->n_in;
+		case AE_LAYER_CONV:
+			return ly->k * ly->k * ly->c_in;
+		default:
+			return 0;
+	}
+}
+
+/* Kind and shape of a layer (see ae_nn.h); kind NULL if out of range. */
+void
+ae_net_layer_info(const AeNet *net, int layer, AeLayerInfo *info)
+{
+	static const char *const kinds[] = {"dense", "conv", "maxpool", "upsample"};
+	const AeLayer *ly = layer_at(net, layer);
+
+	memset(info, 0, sizeof(*info));
+	if (!ly)
+		return;
+	info->kind = kinds[ly->kind];
+	info->height = ly->h;
+	info->width = ly->w;
+	info->channels_in = ly->c_in;
+	info->channels_out = ly->c_out;
+	info->size = ly->k;
+	info->activation = ly->act;
+	info->parameters = ly->owns_weights ?
+		(int64_t) (ae_layer_weight_count(ly) + ae_layer_bias_count(ly)) :
+		(int64_t) ae_layer_bias_count(ly);
+}
+
+/* Encoder layers: the code is the last one's output. */
+int
+ae_net_encoder_layers(const AeNet *net)
+{
+	return net->n_enc;
+}
+
 /* Incoming weights (n_in) and bias of one unit; zeros if out of range. */
 void
 ae_net_unit_weights(const AeNet *net, int layer, int unit, float *weights,
@@ -727,15 +919,26 @@ ae_net_unit_weights(const AeNet *net, int layer, int unit, float *weights,
 			*bias = 0;
 		return;
 	}
-	if (unit < 0 || unit >= ly->n_out)
+	if (unit < 0 || unit >= ae_net_unit_count(net, layer))
 	{
 		if (weights)
-			memset(weights, 0, (size_t) ly->n_in * sizeof(float));
+			memset(weights, 0, (size_t) ae_net_unit_weight_count(net, layer) * sizeof(float));
 		if (bias)
 			*bias = 0;
 		return;
 	}
 	W = net->params + ly->w_off;
+	if (ly->kind == AE_LAYER_CONV)
+	{
+		int			per = ae_net_unit_weight_count(net, layer);
+
+		if (weights)
+			for (int i = 0; i < per; i++)
+				weights[i] = (float) W[(size_t) unit * per + i];
+		if (bias)
+			*bias = (float) net->params[ly->b_off + unit];
+		return;
+	}
 	if (weights)
 	{
 		for (int i = 0; i < ly->n_in; i++)
@@ -781,6 +984,14 @@ ae_net_write(const AeNet *net, AeWriter *w)
 AeNet *
 ae_net_read(AeReader *r, int n_features, AeError *err)
 {
+	return ae_net_read_conv(r, n_features, NULL, err);
+}
+
+/* The same, for a network with the convolutional blocks conv (or NULL). */
+AeNet *
+ae_net_read_conv(AeReader *r, int n_features, const AeConvConfig *conv,
+				 AeError *err)
+{
 	AeNetConfig cfg;
 	uint32_t	version;
 	uint32_t	u;
@@ -793,6 +1004,8 @@ ae_net_read(AeReader *r, int n_features, AeError *err)
 	AeError		sub;
 
 	memset(&cfg, 0, sizeof(cfg));
+	if (conv)
+		cfg.conv = *conv;
 	version = ae_read_u32(r);
 	if (r->failed)
 		goto truncated;
@@ -819,7 +1032,7 @@ ae_net_read(AeReader *r, int n_features, AeError *err)
 	u = ae_read_u32(r);
 	if (r->failed)
 		goto truncated;
-	if (u < 1 || u > AE_MAX_LAYERS)
+	if ((u < 1 && !conv) || u > AE_MAX_LAYERS)
 	{
 		ae_fail(err, AE_ECORRUPT, "invalid number of hidden layers %u", u);
 		return NULL;

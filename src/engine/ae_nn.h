@@ -54,7 +54,44 @@ typedef enum AePretrain
 	AE_PRETRAIN_LAYERWISE
 } AePretrain;
 
-/* Architecture: encoder sizes; the decoder mirrors them. */
+/*
+ * Convolutional front end (ae_conv.c).  Rows are images of height x width
+ * x channels, channels last.  Each encoder block is a 'same' convolution
+ * (stride 1) with "filters" kernel x kernel filters and the hidden
+ * activation, then pool x pool max pooling when pool > 1.  The decoder
+ * mirrors the blocks (convolution, then nearest-neighbour upsampling) and
+ * ends with a convolution back to "channels" with the output activation.
+ */
+#define AE_MAX_CONV_BLOCKS	4
+#define AE_MAX_CONV_FILTERS 1024
+#define AE_MAX_CONV_KERNEL	15	/* odd: 'same' padding is symmetric */
+#define AE_MAX_CONV_POOL	8
+#define AE_MAX_CONV_HIDDEN	4	/* dense layers after a convolutional stack */
+#define AE_MAX_CONV_UNITS	(1 << 20)	/* h x w x c of one activation */
+
+typedef struct AeConvConfig
+{
+	int			n_blocks;		/* 0: a dense network */
+	int			height;
+	int			width;
+	int			channels;
+	int			filters[AE_MAX_CONV_BLOCKS];
+	int			kernel[AE_MAX_CONV_BLOCKS];
+	int			pool[AE_MAX_CONV_BLOCKS];	/* 1: no pooling */
+} AeConvConfig;
+
+/* What scoring code may assume about a network's layers. */
+typedef enum AeNetKind
+{
+	AE_NET_DENSE = 0,			/* every layer dense: y = act(x W^T + b) */
+	AE_NET_CONV					/* convolution, pooling, upsampling layers too */
+} AeNetKind;
+
+/*
+ * Architecture: encoder sizes; the decoder mirrors them.  With conv.n_blocks
+ * > 0 the dense layers (n_hidden of them, 0 allowed) follow the
+ * convolutional encoder and precede its mirror.
+ */
 typedef struct AeNetConfig
 {
 	int			n_inputs;
@@ -65,6 +102,7 @@ typedef struct AeNetConfig
 	bool		tied_weights;	/* decoder W = encoder W^T, biases untied */
 	bool		variational;	/* VAE: linear mu code layer + log-variance
 								 * head (ae_vae.c) */
+	AeConvConfig conv;			/* convolutional blocks (n_blocks 0: none) */
 } AeNetConfig;
 
 /* One row of training history. */
@@ -149,6 +187,9 @@ extern void ae_train_config_defaults(AeTrainConfig *cfg);
 /* Checks ranges and consistency (e.g. bce needs sigmoid output). */
 extern AeStatus ae_net_config_validate(const AeNetConfig *cfg, AeError *err);
 extern AeStatus ae_train_config_validate(const AeTrainConfig *cfg, AeError *err);
+/* Training options a convolutional network cannot use (ae_conv.c). */
+extern AeStatus ae_conv_train_check(const AeNetConfig *net,
+									const AeTrainConfig *train, AeError *err);
 /* Parameters of a valid network configuration. */
 extern size_t ae_net_config_param_count(const AeNetConfig *cfg);
 /*
@@ -188,6 +229,12 @@ extern int64_t ae_trainer_rows(const AeTrainer *t);
 extern void ae_trainer_free(AeTrainer *t);
 
 /* ---- inference (scaled space; one row, scratch owned by the net) ---- */
+/*
+ * AE_NET_DENSE networks are plain stacks of dense layers (the per-row
+ * kernels of fast scoring paths may rely on that); anything else must go
+ * through ae_net_encode / ae_net_decode / ae_net_forward_batch.
+ */
+extern AeNetKind ae_net_kind(const AeNet *net);
 extern int	ae_net_n_inputs(const AeNet *net);
 extern int	ae_net_code_size(const AeNet *net);
 extern void ae_net_get_config(const AeNet *net, AeNetConfig *cfg);
@@ -216,14 +263,48 @@ extern int	ae_net_layer_count(const AeNet *net);	/* encoder + decoder */
 /* Layer number of a variational network's log-variance head (shape, weights). */
 #define AE_NET_LOGVAR_HEAD	(-1)
 extern void ae_net_layer_shape(const AeNet *net, int layer, int *n_in, int *n_out);
-/* Incoming weights (n_in floats) and bias of one unit of one layer. */
+/*
+ * Incoming weights and bias of one unit of one layer: n_in floats for a
+ * dense layer; for a convolution a unit is a filter and its weights are
+ * kernel x kernel x channels_in floats (ae_net_unit_weight_count).
+ */
 extern void ae_net_unit_weights(const AeNet *net, int layer, int unit,
 								float *weights, float *bias);
+/* Units of a layer (filters of a convolution) and weights of each. */
+extern int	ae_net_unit_count(const AeNet *net, int layer);
+extern int	ae_net_unit_weight_count(const AeNet *net, int layer);
+/*
+ * Kind and shape of a layer: kind "dense", "conv", "maxpool" or
+ * "upsample"; for the last three the input's height, width and channels,
+ * the output channels and the kernel or pool size (all 0 for dense).
+ */
+typedef struct AeLayerInfo
+{
+	const char *kind;
+	int			height;
+	int			width;
+	int			channels_in;
+	int			channels_out;
+	int			size;			/* kernel (conv) or pool factor */
+	AeActivation activation;
+	int64_t		parameters;		/* weights and biases the layer owns */
+} AeLayerInfo;
+extern void ae_net_layer_info(const AeNet *net, int layer, AeLayerInfo *info);
+/* Encoder layers (the code is the output of the last). */
+extern int	ae_net_encoder_layers(const AeNet *net);
 
 /* ---- serialisation (the NNET section payload) ---- */
 extern void ae_net_write(const AeNet *net, AeWriter *w);
 /* Validates everything; n_features must match the model header. */
 extern AeNet *ae_net_read(AeReader *r, int n_features, AeError *err);
+/* The same for a network with a convolutional front end (conv NULL: none). */
+extern AeNet *ae_net_read_conv(AeReader *r, int n_features,
+							   const AeConvConfig *conv, AeError *err);
+
+/* ---- the CONV section payload (ae_conv.c) ---- */
+extern void ae_conv_write(const AeConvConfig *conv, AeWriter *w);
+/* Reads and range-checks (against nothing else: ae_net_read_conv does). */
+extern AeStatus ae_conv_read(AeReader *r, AeConvConfig *conv, AeError *err);
 extern void ae_net_free(AeNet *net);
 
 #endif							/* AE_NN_H */

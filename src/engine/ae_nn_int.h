@@ -55,9 +55,29 @@ typedef float ae_real;
  */
 #define AE_NNET_VERSION			2
 
-/* One dense layer: y = act(x W^T + b). */
+typedef enum AeLayerKind
+{
+	AE_LAYER_DENSE = 0,
+	AE_LAYER_CONV,				/* 'same' convolution, stride 1 (ae_conv.c) */
+	AE_LAYER_POOL,				/* p x p max pooling */
+	AE_LAYER_UPSAMPLE			/* p x p nearest-neighbour upsampling */
+} AeLayerKind;
+
+/*
+ * One layer: dense, y = act(x W^T + b), or one of the image layers of
+ * ae_conv.c, whose rows are h x w x c images, channels last.  A
+ * convolution's matrix is c_out x (k * k * c_in), row-major, so each
+ * filter is stored kernel x kernel x channels; its bias has c_out entries.
+ * Pooling and upsampling have no parameters and a linear activation.
+ */
 typedef struct AeLayer
 {
+	AeLayerKind kind;
+	int			h;				/* image layers: input height, width, */
+	int			w;				/* channels in and out, kernel or pool */
+	int			c_in;
+	int			c_out;
+	int			k;
 	int			n_in;
 	int			n_out;
 	AeActivation act;
@@ -70,7 +90,8 @@ typedef struct AeLayer
 struct AeNet
 {
 	AeNetConfig cfg;
-	int			n_layers;		/* 2 * cfg.n_hidden */
+	int			n_layers;		/* 2 * cfg.n_hidden for a dense network */
+	int			n_enc;			/* encoder layers: the code is act[n_enc] */
 	AeLayer		layers[AE_NN_MAX_NET_LAYERS];
 	AeLayer		head;			/* variational: log-variance head, parallel
 								 * to the code layer (n_out 0 otherwise) */
@@ -80,6 +101,9 @@ struct AeNet
 	ae_real    *params;
 	ae_real    *row_a;			/* single-row scratch, max_width each */
 	ae_real    *row_b;
+	size_t		col_per_row;	/* image layers: largest im2col of one row */
+	ae_real    *row_col;		/* single-row im2col scratch (col_per_row) */
+	int32_t    *row_idx;		/* single-row pooling argmax (max_width) */
 };
 
 /*
@@ -102,6 +126,11 @@ typedef struct AeBatchWork
 	ae_real    *dlogvar;
 	ae_real    *delta_a;
 	ae_real    *delta_b;
+	/* image layers (ae_conv.c): im2col and its gradient, pooling argmax */
+	size_t		col_floats;		/* size of col and dcol */
+	ae_real    *col;
+	ae_real    *dcol;
+	int32_t    *argmax[AE_NN_MAX_NET_LAYERS];	/* pooling layer l: rows x n_out */
 } AeBatchWork;
 
 /* ---- small deterministic PRNG (xoshiro256**, seeded by splitmix64) ---- */
@@ -212,6 +241,41 @@ extern void ae_layer_affine(const AeNet *net, const AeLayer *ly,
 extern void ae_act_forward(AeActivation act, ae_real *z, size_t count);
 extern void ae_act_backward(AeActivation act, const ae_real *a, ae_real *g,
 							size_t count);
+
+/* ---- image layers (ae_conv.c) ---- */
+/* Largest im2col workspace of a convolution (floats), whatever the batch. */
+#define AE_CONV_COL_CAP		((size_t) 1 << 22)
+/* Checks conv against the rest of cfg; EINVAL naming the option. */
+extern AeStatus ae_conv_config_check(const AeNetConfig *cfg, AeError *err);
+/*
+ * Layers of a checked convolutional configuration (kinds, shapes,
+ * activations; offsets are the caller's).  Returns the layer count and
+ * sets *n_enc to the encoder's.
+ */
+extern int	ae_conv_build_layers(const AeNetConfig *cfg, AeLayer *layers,
+								 int *n_enc);
+extern size_t ae_layer_weight_count(const AeLayer *ly);
+/* Workspace bytes beyond dense layers (see ae_conv.c); widths L + 1. */
+extern double ae_conv_work_bytes(const AeNetConfig *cfg, int64_t rows,
+								 int *widths, int *n_layers);
+extern size_t ae_layer_bias_count(const AeLayer *ly);
+/* im2col floats of one row through a convolution (0 for other kinds). */
+extern size_t ae_conv_col_per_row(const AeLayer *ly);
+/* Forward n rows of an image layer; col holds col_floats floats. */
+extern void ae_conv_layer_forward(const AeNet *net, const AeLayer *ly,
+								  const ae_real *x, int n, ae_real *y,
+								  ae_real *col, size_t col_floats,
+								  int32_t *argmax);
+/*
+ * Backward through an image layer: D = d/d(pre-activation output), x its
+ * input.  Sets the layer's gradients in grad (overwriting) and, when dx
+ * is not NULL, dx = d/d(input).
+ */
+extern void ae_conv_layer_backward(const AeNet *net, const AeLayer *ly,
+								   const ae_real *x, const ae_real *D, int n,
+								   ae_real *grad, ae_real *dx,
+								   ae_real *col, ae_real *dcol,
+								   size_t col_floats, const int32_t *argmax);
 
 /* ---- losses (ae_nn_loss.c) ---- */
 /*

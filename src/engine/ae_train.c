@@ -480,7 +480,8 @@ ae_trainer_create(const AeNetConfig *net, const AeTrainConfig *train,
 		return NULL;
 	}
 	if (ae_variant_config_validate(&train->variant, (int) net->activation,
-								   err) != AE_OK)
+								   err) != AE_OK ||
+		ae_conv_train_check(net, train, err) != AE_OK)
 		return NULL;
 	if (train->variant.variant == AE_VARIANT_VARIATIONAL &&
 		train->pretrain != AE_PRETRAIN_NONE)
@@ -852,10 +853,18 @@ ae_trainer_memory_estimate(const AeNetConfig *net, const AeTrainConfig *train,
 		int64_t		buf_rows,
 					val_cap;
 		int			batch_rows;
+		double		conv_extra = 0;
 
 		if (first_phase && i == 0 && c.finetune_epochs <= 0)
 			continue;
-		if (i == 0)
+		if (i == 0 && net->conv.n_blocks > 0)
+		{
+			/* pretraining is refused: only this phase */
+			np = full;
+			plan_buffers(&c, width, &buf_rows, &batch_rows, &val_cap);
+			conv_extra = ae_conv_work_bytes(net, batch_rows, widths, &n_layers);
+		}
+		else if (i == 0)
 		{
 			n_layers = 2 * H;
 			for (int l = 0; l <= H; l++)
@@ -873,7 +882,7 @@ ae_trainer_memory_estimate(const AeNetConfig *net, const AeTrainConfig *train,
 				level[i] + level[i - 1];
 		}
 		plan_buffers(&c, width, &buf_rows, &batch_rows, &val_cap);
-		bytes = fixed + (i > 0 ? np * sizeof(ae_real) : 0);
+		bytes = fixed + conv_extra + (i > 0 ? np * sizeof(ae_real) : 0);
 		bytes += np * sizeof(ae_real) * (1 + optimizer_vectors(c.optimizer) +
 										 (c.patience > 0 ? 1 : 0));
 		bytes += (double) buf_rows * width * sizeof(float) + (double) buf_rows * sizeof(int32_t);

@@ -142,6 +142,52 @@ kept_epoch(const AeModel *m)
 	return best;
 }
 
+/*
+ * "layers": each layer's kind, input and output shape [height, width,
+ * channels] (dense: [units]), kernel or pool size, activation and
+ * parameters; and "code_layer", the layer whose output is the code.
+ */
+static void
+append_layers(StringInfo buf, const AeNet *net)
+{
+	appendStringInfoString(buf, ", \"layers\": [");
+	for (int l = 0; l < ae_net_layer_count(net); l++)
+	{
+		AeLayerInfo li;
+		int			n_in,
+					n_out;
+
+		ae_net_layer_info(net, l, &li);
+		ae_net_layer_shape(net, l, &n_in, &n_out);
+		appendStringInfo(buf, "%s{\"layer\": %d, \"kind\": \"%s\"", l ? ", " : "",
+						 l + 1, li.kind);
+		if (strcmp(li.kind, "dense") == 0)
+			appendStringInfo(buf, ", \"input\": [%d], \"output\": [%d]", n_in, n_out);
+		else
+		{
+			int			ho = li.height,
+						wo = li.width;
+
+			if (strcmp(li.kind, "maxpool") == 0)
+			{
+				ho /= li.size;
+				wo /= li.size;
+			}
+			else if (strcmp(li.kind, "upsample") == 0)
+			{
+				ho *= li.size;
+				wo *= li.size;
+			}
+			appendStringInfo(buf, ", \"input\": [%d, %d, %d], \"output\": [%d, %d, %d], \"%s\": %d",
+							 li.height, li.width, li.channels_in, ho, wo, li.channels_out,
+							 strcmp(li.kind, "conv") == 0 ? "kernel" : "size", li.size);
+		}
+		appendStringInfo(buf, ", \"activation\": \"%s\", \"parameters\": " INT64_FORMAT "}",
+						 ae_activation_name(li.activation), (int64) li.parameters);
+	}
+	appendStringInfo(buf, "], \"code_layer\": %d", ae_net_encoder_layers(net));
+}
+
 /* Autoencoder-specific keys. */
 static void
 append_net_info(StringInfo buf, const AeModel *m)
@@ -149,6 +195,12 @@ append_net_info(StringInfo buf, const AeModel *m)
 	AeNetConfig cfg;
 
 	ae_net_get_config(m->net, &cfg);
+	if (cfg.conv.n_blocks > 0)
+	{
+		appendStringInfoString(buf, ", ");
+		ae_append_conv_json(buf, &cfg.conv);
+		append_layers(buf, m->net);
+	}
 	appendStringInfoString(buf, ", \"hidden\": [");
 	for (int i = 0; i < cfg.n_hidden; i++)
 		appendStringInfo(buf, "%s%d", i ? ", " : "", cfg.hidden[i]);
@@ -381,7 +433,18 @@ ae_layer_weights(PG_FUNCTION_ARGS)
 		float	   *w;
 		Datum	   *elems;
 
-		ae_net_layer_shape(m->net, which, &n_in, &n_out);
+		AeLayerInfo li;
+		int			dims[3];
+		int			lbs[3] = {1, 1, 1};
+		bool		filter;
+
+		/* a dense unit's incoming weights, or a kernel x kernel x channels filter */
+		ae_net_layer_info(m->net, which, &li);
+		filter = li.kind && strcmp(li.kind, "conv") == 0;
+		dims[0] = dims[1] = li.size;
+		dims[2] = li.channels_in;
+		n_in = ae_net_unit_weight_count(m->net, which);
+		n_out = ae_net_unit_count(m->net, which);
 		if (n_out == 0)
 			continue;
 		w = palloc(sizeof(float) * n_in);
@@ -398,9 +461,14 @@ ae_layer_weights(PG_FUNCTION_ARGS)
 				elems[i] = Float4GetDatum(w[i]);
 			values[0] = Int32GetDatum(l < nlayers ? l + 1 : 0);
 			values[1] = Int32GetDatum(u + 1);
-			values[2] = PointerGetDatum(construct_array(elems, n_in, FLOAT4OID,
-														sizeof(float4), true,
-														TYPALIGN_INT));
+			if (filter)
+				values[2] = PointerGetDatum(construct_md_array(elems, NULL, 3, dims, lbs,
+															   FLOAT4OID, sizeof(float4),
+															   true, TYPALIGN_INT));
+			else
+				values[2] = PointerGetDatum(construct_array(elems, n_in, FLOAT4OID,
+															sizeof(float4), true,
+															TYPALIGN_INT));
 			values[3] = Float4GetDatum(bias);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}

@@ -159,6 +159,16 @@ parse_value(const AeOptSpec *spec, JsonbValue *v, AeOptValue *val,
 								spec->name, funcname, jsonb_type_name(v))));
 			val->object = JsonbValueToJsonb(v);
 			break;
+		case AE_OPT_ARRAY:
+			if (v->type != jbvBinary || !JsonContainerIsArray(v->val.binary.data) ||
+				JsonContainerIsScalar(v->val.binary.data))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("option \"%s\" of %s must be a json array, not %s",
+								spec->name, funcname,
+								v->type == jbvBinary ? "an object" : jsonb_type_name(v))));
+			val->object = JsonbValueToJsonb(v);
+			break;
 		case AE_OPT_INT_LIST:
 			{
 				JsonbIterator *it;

@@ -56,6 +56,7 @@ enum
 	O_FINETUNE_EPOCHS, O_VERBOSE, O_RECORD_TIMINGS, O_VARIANT, O_NOISE,
 	O_SPARSITY_TARGET, O_SPARSITY_WEIGHT, O_L1_ACTIVITY, O_CONTRACTIVE_WEIGHT, O_BETA_KL,
 	O_CONTAMINATION, O_SCORE,
+	O_INPUT_SHAPE, O_CONV,
 	O_SOURCE_SPECIFIC, O_NOPTS
 };
 
@@ -98,8 +99,89 @@ static const AeOptSpec train_option_specs[O_NOPTS] = {
 	{"beta", AE_OPT_REAL, 0, 1e6},
 	{"contamination", AE_OPT_REAL, 0, 0.5, true},
 	{"score", AE_OPT_ENUM, 0, 0, false, score_choices},
+	{"input_shape", AE_OPT_INT_LIST, 1, AE_MAX_FEATURES},
+	{"conv", AE_OPT_ARRAY},
 	{"max_rows", AE_OPT_INT, 2, 1e12},
 };
+
+/* Keys of one block of the "conv" array. */
+enum
+{
+	C_FILTERS, C_KERNEL, C_POOL, C_NOPTS
+};
+
+static const AeOptSpec conv_block_specs[C_NOPTS] = {
+	{"filters", AE_OPT_INT, 1, AE_MAX_CONV_FILTERS},
+	{"kernel", AE_OPT_INT, 1, AE_MAX_CONV_KERNEL},
+	{"pool", AE_OPT_INT, 1, AE_MAX_CONV_POOL},
+};
+
+/*
+ * "input_shape" [height, width, channels] and "conv", the encoder's
+ * blocks [{"filters": f, "kernel": 3, "pool": 2}, ...] (kernel 3 and pool 2
+ * unless given); each needs the other.  Shapes are checked against the
+ * row width later (ae_finish_net_config).
+ */
+static void
+parse_conv_options(const AeOptValue *v, const char *funcname, AeConvConfig *c)
+{
+	JsonbIterator *it;
+	JsonbValue	elem;
+	JsonbIteratorToken tok;
+
+	memset(c, 0, sizeof(*c));
+	if (!v[O_INPUT_SHAPE].given && !v[O_CONV].given)
+		return;
+	if (!v[O_CONV].given || !v[O_INPUT_SHAPE].given)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"%s\" of %s needs \"%s\"",
+						v[O_CONV].given ? "conv" : "input_shape", funcname,
+						v[O_CONV].given ? "input_shape" : "conv"),
+				 errdetail("A convolutional autoencoder reads each row as an image of \"input_shape\" [height, width, channels] and convolves it with the blocks of \"conv\"."),
+				 errhint("For example: {\"input_shape\": [8, 8, 1], \"conv\": [{\"filters\": 16, \"kernel\": 3, \"pool\": 2}]}.")));
+	if (v[O_INPUT_SHAPE].n_list != 3)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"input_shape\" of %s must have 3 entries [height, width, channels], not %d",
+						funcname, v[O_INPUT_SHAPE].n_list)));
+	c->height = v[O_INPUT_SHAPE].list[0];
+	c->width = v[O_INPUT_SHAPE].list[1];
+	c->channels = v[O_INPUT_SHAPE].list[2];
+	it = JsonbIteratorInit(&v[O_CONV].object->root);
+	while ((tok = JsonbIteratorNext(&it, &elem, true)) != WJB_DONE)
+	{
+		AeOptValue	b[C_NOPTS];
+		char	   *where;
+
+		if (tok != WJB_ELEM)
+			continue;
+		if (c->n_blocks >= AE_MAX_CONV_BLOCKS)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("option \"conv\" of %s has more than %d blocks",
+							funcname, AE_MAX_CONV_BLOCKS)));
+		where = psprintf("block %d of option \"conv\" of %s", c->n_blocks + 1, funcname);
+		if (elem.type != jbvBinary || !JsonContainerIsObject(elem.val.binary.data))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s must be a json object", where),
+					 errhint("For example: {\"filters\": 16, \"kernel\": 3, \"pool\": 2}.")));
+		ae_parse_options(JsonbValueToJsonb(&elem), conv_block_specs, C_NOPTS, b, where);
+		if (!b[C_FILTERS].given)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("%s needs \"filters\"", where)));
+		c->filters[c->n_blocks] = (int) b[C_FILTERS].num;
+		c->kernel[c->n_blocks] = b[C_KERNEL].given ? (int) b[C_KERNEL].num : 3;
+		c->pool[c->n_blocks] = b[C_POOL].given ? (int) b[C_POOL].num : 2;
+		c->n_blocks++;
+	}
+	if (c->n_blocks == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("option \"conv\" of %s must not be empty", funcname)));
+}
 
 /* Error for an option given with a variant it does not belong to. */
 static void
@@ -278,6 +360,7 @@ ae_parse_train_options(Jsonb *options, bool for_fit, const char *funcname,
 	}
 
 	parse_variant_options(v, funcname, &s->train.variant);
+	parse_conv_options(v, funcname, &s->net.conv);
 	if (s->train.variant.variant == AE_VARIANT_SPARSE &&
 		s->net.activation != AE_ACT_SIGMOID)
 		ereport(ERROR,
@@ -330,18 +413,23 @@ ae_finish_net_config(AeTrainSettings *s, int d, const char *funcname)
 	AeError		err = {0};
 
 	s->net.n_inputs = d;
-	if (!s->hidden_given)
+	if (!s->hidden_given && s->net.conv.n_blocks > 0)
+		s->net.n_hidden = 0;	/* the code: the last block's output */
+	else if (!s->hidden_given)
 	{
 		s->net.n_hidden = 1;
 		s->net.hidden[0] = Max(1, (d + 3) / 4);
 	}
 	if (ae_net_config_validate(&s->net, &err) != AE_OK ||
-		ae_train_config_validate(&s->train, &err) != AE_OK)
+		ae_train_config_validate(&s->train, &err) != AE_OK ||
+		ae_conv_train_check(&s->net, &s->train, &err) != AE_OK)
 	{
 		if (err.status == AE_ELIMIT)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("%s: %s", funcname, err.msg),
+					 s->net.conv.n_blocks > 0 ?
+					 errhint("Use fewer filters, more pooling or fewer or smaller hidden layers.") :
 					 errhint("Use fewer or smaller hidden layers.")));
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -370,6 +458,18 @@ append_variant_options(StringInfo buf, const AeVariantConfig *v)
 	appendStringInfo(buf, ", \"l1_activity\": %.15g", v->l1_activity);
 }
 
+/* ", \"input_shape\": [...], \"conv\": [...]" of a convolutional network. */
+void
+ae_append_conv_json(StringInfo buf, const AeConvConfig *c)
+{
+	appendStringInfo(buf, "\"input_shape\": [%d, %d, %d], \"conv\": [",
+					 c->height, c->width, c->channels);
+	for (int b = 0; b < c->n_blocks; b++)
+		appendStringInfo(buf, "%s{\"filters\": %d, \"kernel\": %d, \"pool\": %d}",
+						 b ? ", " : "", c->filters[b], c->kernel[b], c->pool[b]);
+	appendStringInfoChar(buf, ']');
+}
+
 /* The options a model was trained with, every default filled in. */
 char *
 ae_train_options_json(const AeTrainSettings *s)
@@ -379,10 +479,21 @@ ae_train_options_json(const AeTrainSettings *s)
 
 	ae_train_config_resolve(&t);
 	initStringInfo(&buf);
-	appendStringInfoString(&buf, "{\"hidden\": [");
-	for (int i = 0; i < s->net.n_hidden; i++)
-		appendStringInfo(&buf, "%s%d", i ? ", " : "", s->net.hidden[i]);
-	appendStringInfo(&buf, "], \"activation\": \"%s\", \"output_activation\": \"%s\", \"tied_weights\": %s",
+	appendStringInfoChar(&buf, '{');
+	if (s->net.conv.n_blocks > 0)
+	{
+		ae_append_conv_json(&buf, &s->net.conv);
+		if (s->net.n_hidden > 0)
+			appendStringInfoString(&buf, ", ");
+	}
+	if (s->net.n_hidden > 0 || s->net.conv.n_blocks == 0)
+	{
+		appendStringInfoString(&buf, "\"hidden\": [");
+		for (int i = 0; i < s->net.n_hidden; i++)
+			appendStringInfo(&buf, "%s%d", i ? ", " : "", s->net.hidden[i]);
+		appendStringInfoChar(&buf, ']');
+	}
+	appendStringInfo(&buf, ", \"activation\": \"%s\", \"output_activation\": \"%s\", \"tied_weights\": %s",
 					 ae_activation_name(s->net.activation),
 					 ae_activation_name(s->net.output_activation),
 					 s->net.tied_weights ? "true" : "false");
@@ -519,15 +630,19 @@ ae_model_from_trainer(const AeTrainSettings *set, AeTrainer *t,
 	AeModel    *model;
 	double		seconds = log->n > 0 ? log->rows[log->n - 1].seconds : 0;
 
-	model = ae_model_new(AE_KIND_AUTOENCODER, d,
-						 set->net.hidden[set->net.n_hidden - 1], &err);
-	if (!model)
-		ae_report_engine_error(&err, funcname);
-	model->net = ae_trainer_take_net(t);
+	AeNet	   *net = ae_trainer_take_net(t);
+
 	ae_trainer_free(t);
-	if (!model->net)
+	if (!net)
 		elog(ERROR, "%s: trainer returned no network", funcname);
-	model->n_components = ae_net_code_size(model->net);
+	/* the code size: the last hidden layer's, or a convolutional stack's */
+	model = ae_model_new(AE_KIND_AUTOENCODER, d, ae_net_code_size(net), &err);
+	if (!model)
+	{
+		ae_net_free(net);
+		ae_report_engine_error(&err, funcname);
+	}
+	model->net = net;
 	model->scale_mode = set->scale;
 	model->variant = set->train.variant;
 	memcpy(model->mean, mean, sizeof(double) * d);

@@ -14,6 +14,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/jsonb.h"
 
@@ -46,7 +47,8 @@ typedef enum AeOptType
 	AE_OPT_BOOL,
 	AE_OPT_ENUM,
 	AE_OPT_INT_LIST,
-	AE_OPT_OBJECT				/* a json object, parsed by the caller */
+	AE_OPT_OBJECT,				/* a json object, parsed by the caller */
+	AE_OPT_ARRAY				/* a json array, parsed by the caller */
 } AeOptType;
 
 typedef struct AeOptSpec
@@ -67,7 +69,7 @@ typedef struct AeOptValue
 	int			choice;			/* ENUM: index into choices */
 	int			n_list;			/* INT_LIST */
 	int			list[AE_MAX_LAYERS];
-	Jsonb	   *object;			/* OBJECT */
+	Jsonb	   *object;			/* OBJECT, ARRAY */
 } AeOptValue;
 
 extern void ae_parse_options(Jsonb *options, const AeOptSpec *specs,
@@ -92,6 +94,7 @@ extern void ae_parse_train_options(Jsonb *options, bool for_fit,
 								   const char *funcname, AeTrainSettings *s);
 extern void ae_finish_net_config(AeTrainSettings *s, int d, const char *funcname);
 extern char *ae_train_options_json(const AeTrainSettings *s);
+extern void ae_append_conv_json(StringInfo buf, const AeConvConfig *c);
 extern void ae_check_trainer_memory(const AeTrainSettings *s, int64 n_rows,
 									const char *funcname);
 extern bytea *ae_model_to_bytea(AeModel *m, const char *context);

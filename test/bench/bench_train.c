@@ -11,6 +11,10 @@
  *	 --drop-last 1 (drop the last column, e.g. a label)
  *	 --simd auto|baseline (the engine's elementwise kernels: the widest
  *	   level the CPU supports, or the x86-64 baseline)
+ *	 --input-shape 28,28,1 --conv 16:3:2,8:3:2 (a convolutional network:
+ *	   filters:kernel:pool per block; --hidden none for no dense layers)
+ *	 --output linear|sigmoid  --scale standard|max (max: divide every value
+ *	   by the largest, so pixels lie in [0, 1])
  * or: bench_train --sgemm-peak (one large sgemm's GFLOP/s)
  *
  * The data is standardised ((x - mean) / std, population std, constant
@@ -146,6 +150,9 @@ main(int argc, char **argv)
 	AeTrainConfig tc;
 	AeError		err;
 	const char *hidden = "48,16";
+	const char *shape = NULL,
+			   *conv = NULL;
+	bool		scale_max = false;
 	int			drop_last = 1;
 	int64_t		n;
 	int			d;
@@ -198,6 +205,14 @@ main(int argc, char **argv)
 			nc.tied_weights = atoi(v) != 0;
 		else if (strcmp(k, "--l2") == 0)
 			tc.l2 = atof(v);
+		else if (strcmp(k, "--input-shape") == 0)
+			shape = v;
+		else if (strcmp(k, "--conv") == 0)
+			conv = v;
+		else if (strcmp(k, "--output") == 0)
+			nc.output_activation = (AeActivation) lookup(v, acts, 6);
+		else if (strcmp(k, "--scale") == 0)
+			scale_max = strcmp(v, "max") == 0;
 		else if (strcmp(k, "--drop-last") == 0)
 			drop_last = atoi(v);
 		else if (strcmp(k, "--simd") == 0)
@@ -210,7 +225,7 @@ main(int argc, char **argv)
 		}
 	}
 	nc.n_hidden = 0;
-	for (const char *p = hidden; *p;)
+	for (const char *p = strcmp(hidden, "none") == 0 ? "" : hidden; *p;)
 	{
 		char	   *e;
 
@@ -218,6 +233,25 @@ main(int argc, char **argv)
 		p = (*e == ',') ? e + 1 : e;
 	}
 
+	if (shape && conv)
+	{
+		AeConvConfig *c = &nc.conv;
+
+		if (sscanf(shape, "%d,%d,%d", &c->height, &c->width, &c->channels) != 3)
+			return fprintf(stderr, "bad --input-shape %s\n", shape), 1;
+		for (const char *p = conv; *p && c->n_blocks < AE_MAX_CONV_BLOCKS;)
+		{
+			int			used = 0;
+			int			b = c->n_blocks++;
+
+			if (sscanf(p, "%d:%d:%d%n", &c->filters[b], &c->kernel[b],
+					   &c->pool[b], &used) != 3)
+				return fprintf(stderr, "bad --conv %s\n", conv), 1;
+			p += used;
+			if (*p == ',')
+				p++;
+		}
+	}
 	x = read_csv(argv[1], drop_last, &n, &d);
 	nc.n_inputs = d;
 	mean = calloc(d, sizeof(double));
@@ -235,6 +269,19 @@ main(int argc, char **argv)
 		scale[j] = sqrt(ss / n);
 		if (scale[j] < 1e-12)
 			scale[j] = 1;
+	}
+	if (scale_max)
+	{
+		float		top = 0;
+
+		for (int64_t i = 0; i < n * d; i++)
+			if (x[i] > top)
+				top = x[i];
+		for (int j = 0; j < d; j++)
+		{
+			mean[j] = 0;
+			scale[j] = top > 0 ? top : 1;
+		}
 	}
 
 	t = ae_trainer_create(&nc, &tc, mean, scale, &err);

@@ -23,11 +23,7 @@ export PGDATABASE=ae_vae_ref
 
 if ! psql -X -q -v ON_ERROR_STOP=1 -At -F ' ' > "$tmp/ours" 2> "$tmp/err" <<'SQL'
 CREATE EXTENSION autoencoder;
-CREATE TEMP TABLE raw (line text);
-\copy raw FROM 'test/data/digits.csv' WITH (FORMAT text)
-CREATE TEMP TABLE digits AS
-SELECT n AS id, (SELECT array_agg(v::float8 / 16 ORDER BY o) FROM unnest(p[1:64]) WITH ORDINALITY u(v, o)) AS px
-FROM (SELECT row_number() OVER () AS n, string_to_array(line, ',') AS p FROM raw WHERE line NOT LIKE 'p0,%') s;
+\i test/scripts/lib/digits.sql
 CREATE TEMP TABLE m AS
 SELECT s AS seed, autoencoder_train(px, jsonb_build_object('hidden', '[32, 4]'::jsonb, 'variant', 'variational',
          'loss', 'bce', 'scale', 'none', 'epochs', 30, 'batch_size', 64, 'learning_rate', 0.001, 'seed', s)

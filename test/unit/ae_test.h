@@ -42,6 +42,39 @@ static int	ae_test_failures_in_test;
 			 "%s = %.17g, %s = %.17g, relative difference %.3g, tolerance %g", #a, (double) (a), \
 			 #b, (double) (b), fabs((double) (a) - (double) (b)) / fabs((double) (b)), (double) (tol))
 
+/*
+ * A counting allocator for ae_set_allocator: bytes live now and at the
+ * peak (memory-estimate tests).
+ */
+static size_t ae_test_mem_live;
+static size_t ae_test_mem_peak;
+
+static inline void *
+ae_test_peak_alloc(size_t size)
+{
+	size_t	   *p = malloc(size + 16);
+
+	if (!p)
+		return NULL;
+	p[0] = size;
+	ae_test_mem_live += size;
+	if (ae_test_mem_live > ae_test_mem_peak)
+		ae_test_mem_peak = ae_test_mem_live;
+	return (char *) p + 16;
+}
+
+static inline void
+ae_test_peak_free(void *ptr)
+{
+	size_t	   *p;
+
+	if (!ptr)
+		return;
+	p = (size_t *) ((char *) ptr - 16);
+	ae_test_mem_live -= p[0];
+	free(p);
+}
+
 typedef struct AeTestCase
 {
 	const char *name;

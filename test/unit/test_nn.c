@@ -1556,36 +1556,6 @@ test_bce_trains(void)
 
 /* ---------- memory estimate ---------- */
 
-/* A counting allocator: bytes live now and at the peak. */
-static size_t mem_live;
-static size_t mem_peak;
-
-static void *
-peak_alloc(size_t size)
-{
-	size_t	   *p = malloc(size + 16);
-
-	if (!p)
-		return NULL;
-	p[0] = size;
-	mem_live += size;
-	if (mem_live > mem_peak)
-		mem_peak = mem_live;
-	return (char *) p + 16;
-}
-
-static void
-peak_free(void *ptr)
-{
-	size_t	   *p;
-
-	if (!ptr)
-		return;
-	p = (size_t *) ((char *) ptr - 16);
-	mem_live -= p[0];
-	free(p);
-}
-
 /*
  * ae_trainer_memory_estimate bounds what training allocates (its peak under
  * a counting allocator), and not by a wide margin, for plain, layer-wise,
@@ -1656,24 +1626,24 @@ test_memory_estimate(void)
 			tc.finetune_epochs = 1;
 		}
 		est = ae_trainer_memory_estimate(&nc, &tc, rows);
-		mem_live = mem_peak = 0;
-		ae_set_allocator(peak_alloc, peak_free);
+		ae_test_mem_live = ae_test_mem_peak = 0;
+		ae_set_allocator(ae_test_peak_alloc, ae_test_peak_free);
 		net = train(&nc, &tc, x, rows, 100, NULL, 0, &nh, NULL);
 		ae_net_free(net);
 		ae_set_allocator(NULL, NULL);
-		AE_CHECK(mem_live == 0, "case %zu: %zu bytes leaked", k, mem_live);
+		AE_CHECK(ae_test_mem_live == 0, "case %zu: %zu bytes leaked", k, ae_test_mem_live);
 		if (getenv("AE_TEST_VERBOSE"))
 			printf("  memory case %zu: estimate %.0f, peak %zu, ratio %.3f\n",
-				   k, est, mem_peak, est / mem_peak);
+				   k, est, ae_test_mem_peak, est / ae_test_mem_peak);
 		/* bounded, and within 2x (ratios measured: 1.00 to 1.41) */
-		AE_CHECK(est >= (double) mem_peak && est <= 2.0 * mem_peak,
-				 "case %zu: estimate %.0f, peak %zu", k, est, mem_peak);
+		AE_CHECK(est >= (double) ae_test_mem_peak && est <= 2.0 * ae_test_mem_peak,
+				 "case %zu: estimate %.0f, peak %zu", k, est, ae_test_mem_peak);
 		/*
 		 * case 5 is all parameters: within 1% (measured 1.001; counting the
 		 * log-variance head twice gave 1.026)
 		 */
-		AE_CHECK(k != 5 || est <= 1.01 * mem_peak,
-				 "case %zu: estimate %.0f is not within 1%% of peak %zu", k, est, mem_peak);
+		AE_CHECK(k != 5 || est <= 1.01 * ae_test_mem_peak,
+				 "case %zu: estimate %.0f is not within 1%% of peak %zu", k, est, ae_test_mem_peak);
 		free(x);
 	}
 }
